@@ -1,0 +1,153 @@
+#include "codegen/compiler.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <map>
+
+#include "codegen/jit.h"
+#include "codegen/lower.h"
+#include "passes/memory_plan.h"
+
+namespace kiln::codegen {
+
+namespace {
+
+runtime::Tensor tensorFromConstant(const ir::TensorData& c) {
+  if (c.dtype == DType::String) fail("string constants are not supported in kernels");
+  runtime::Tensor t(c.dtype, c.shape);
+  if (!c.bytes.empty()) std::memcpy(t.data(), c.bytes.data(), c.bytes.size());
+  return t;
+}
+
+// Where each value lives at run time.
+class BufferAssignment {
+ public:
+  BufferAssignment(const ir::Graph& g, runtime::CompiledModelParts& parts)
+      : g_(g), parts_(parts), plan_(passes::planMemory(g)) {
+    parts_.arenaBytes = plan_.arenaBytes;
+    for (size_t i = 0; i < g.inputs.size(); ++i) inputIndex_.emplace(g.inputs[i], i);
+    for (size_t i = 0; i < g.outputs.size(); ++i) outputIndex_.emplace(g.outputs[i], i);
+  }
+
+  runtime::BufferRef ref(ir::ValueId v) {
+    using runtime::BufferKind;
+    if (v == ir::kNoValue) return {BufferKind::None, 0};
+    const ir::Value& val = g_.value(v);
+    if (val.isConstant()) {
+      auto it = constantIndex_.find(v);
+      if (it == constantIndex_.end()) {
+        it = constantIndex_.emplace(v, parts_.constants.size()).first;
+        parts_.constants.push_back(tensorFromConstant(*val.constant));
+      }
+      return {BufferKind::Constant, static_cast<int64_t>(it->second)};
+    }
+    if (auto it = inputIndex_.find(v); it != inputIndex_.end())
+      return {BufferKind::Input, static_cast<int64_t>(it->second)};
+    if (auto it = outputIndex_.find(v); it != outputIndex_.end())
+      return {BufferKind::Output, static_cast<int64_t>(it->second)};
+    int64_t off = plan_.offsets.at(static_cast<size_t>(v));
+    if (off < 0) fail("internal error: value '{}' has no buffer", val.name);
+    return {BufferKind::Arena, off};
+  }
+
+ private:
+  const ir::Graph& g_;
+  runtime::CompiledModelParts& parts_;
+  passes::MemoryPlan plan_;
+  std::map<ir::ValueId, size_t> inputIndex_, outputIndex_, constantIndex_;
+};
+
+runtime::TensorSpec specOf(const ir::Graph& g, ir::ValueId v) {
+  return runtime::TensorSpec{g.value(v).name, g.type(v).dtype, g.type(v).staticShape()};
+}
+
+}  // namespace
+
+std::shared_ptr<const runtime::CompiledModel> compileStaticGraph(const ir::Graph& g,
+                                                                 const CompileOptions& options) {
+  runtime::CompiledModelParts parts;
+  for (ir::ValueId v : g.inputs) parts.inputs.push_back(specOf(g, v));
+  for (ir::ValueId v : g.outputs) parts.outputs.push_back(specOf(g, v));
+
+  auto context = std::make_unique<llvm::LLVMContext>();
+  auto module = std::make_unique<llvm::Module>("kiln_model", *context);
+  std::vector<size_t> all(g.nodes.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  std::vector<LoweredKernel> lowered = lowerNodes(g, all, *module, options.target, "kiln_k");
+
+  auto jit = std::make_shared<Jit>(options.target, options.optLevel);
+  jit->addModule(std::move(module), std::move(context));
+
+  BufferAssignment buffers(g, parts);
+  std::vector<bool> written(g.outputs.size(), false);
+  for (const LoweredKernel& k : lowered) {
+    const ir::Node& n = g.nodes[k.nodeIndex];
+    runtime::KernelLaunch launch;
+    launch.name = k.symbol;
+    launch.fn = reinterpret_cast<runtime::KernelFn>(jit->lookup(k.symbol));
+    launch.parallelExtent = k.parallelExtent;
+    for (ir::ValueId v : n.inputs) launch.args.push_back(buffers.ref(v));
+    for (ir::ValueId v : n.outputs) {
+      runtime::BufferRef r = buffers.ref(v);
+      if (r.kind == runtime::BufferKind::Output) written[static_cast<size_t>(r.index)] = true;
+      launch.args.push_back(r);
+    }
+    parts.kernels.push_back(std::move(launch));
+  }
+  // Outputs no kernel wrote: graph inputs, constants, or a value listed twice.
+  for (size_t i = 0; i < g.outputs.size(); ++i) {
+    if (written[i]) continue;
+    runtime::BufferRef src = buffers.ref(g.outputs[i]);
+    if (src.kind == runtime::BufferKind::Output && static_cast<size_t>(src.index) == i)
+      fail("internal error: output '{}' is never computed", g.value(g.outputs[i]).name);
+    parts.outputCopies.push_back({i, src});
+  }
+  parts.codeOwner = jit;
+  return std::make_shared<const runtime::CompiledModel>(std::move(parts));
+}
+
+struct JitConstantEvaluator::Impl {
+  explicit Impl(const Target& t) : jit(t, 1) {}
+  Jit jit;
+  int counter = 0;
+};
+
+JitConstantEvaluator::JitConstantEvaluator(const Target& target)
+    : impl_(std::make_unique<Impl>(target)) {}
+JitConstantEvaluator::~JitConstantEvaluator() = default;
+
+std::vector<ir::TensorDataPtr> JitConstantEvaluator::evaluate(const ir::Graph& g, const ir::Node& n) {
+  size_t index = static_cast<size_t>(&n - g.nodes.data());
+  if (index >= g.nodes.size()) fail("internal error: node is not in the graph");
+  auto context = std::make_unique<llvm::LLVMContext>();
+  auto module = std::make_unique<llvm::Module>("kiln_fold", *context);
+  std::string prefix = fmt::format("kiln_fold{}_", impl_->counter++);
+  LoweredKernel k = lowerNodes(g, {index}, *module, impl_->jit.target(), prefix).at(0);
+  impl_->jit.addModule(std::move(module), std::move(context));
+  auto fn = reinterpret_cast<runtime::KernelFn>(impl_->jit.lookup(k.symbol));
+
+  std::vector<std::shared_ptr<ir::TensorData>> results;
+  std::vector<void*> args;
+  for (ir::ValueId v : n.inputs)
+    args.push_back(v == ir::kNoValue ? nullptr
+                                     : const_cast<uint8_t*>(g.value(v).constant->bytes.data()));
+  for (ir::ValueId v : n.outputs) {
+    auto t = std::make_shared<ir::TensorData>();
+    t->dtype = g.type(v).dtype;
+    t->shape = g.type(v).staticShape();
+    // One spare element so an empty tensor still has a valid pointer.
+    t->bytes.resize(static_cast<size_t>(t->numElements() + 1) * dtypeSize(t->dtype));
+    args.push_back(t->bytes.data());
+    results.push_back(t);
+  }
+  fn(args.data(), 0, k.parallelExtent);
+  std::vector<ir::TensorDataPtr> out;
+  for (auto& t : results) {
+    t->bytes.resize(static_cast<size_t>(t->numElements()) * dtypeSize(t->dtype));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace kiln::codegen

@@ -1,0 +1,95 @@
+#include "codegen/lower.h"
+
+#include <fmt/format.h>
+#include <llvm/IR/IRBuilder.h>
+
+#include "codegen/kernel_context.h"
+
+namespace kiln::codegen {
+
+namespace {
+
+void emitOp(KernelContext& ctx) {
+  switch (ctx.node.op) {
+#define KILN_OP(Name, MinIn, MaxIn, MinOut, MaxOut, Family) \
+  case ir::OpKind::Name: emit##Name(ctx); break;
+#include "ir/ops.def"
+#undef KILN_OP
+  }
+}
+
+void requireStatic(const ir::Graph& g, const ir::Node& n) {
+  auto check = [&](ir::ValueId v) {
+    if (v != ir::kNoValue && !g.type(v).isStatic())
+      fail("{}: value '{}' has no static shape at compile time", g.describe(n), g.value(v).name);
+  };
+  for (ir::ValueId v : n.inputs) check(v);
+  for (ir::ValueId v : n.outputs) check(v);
+}
+
+LoweredKernel lowerNode(const ir::Graph& g, size_t nodeIndex, llvm::Module& m, const Target& target,
+                        const std::string& symbol) {
+  const ir::Node& node = g.nodes[nodeIndex];
+  requireStatic(g, node);
+  llvm::LLVMContext& ctx = m.getContext();
+  llvm::Type* ptrTy = llvm::PointerType::getUnqual(ctx);
+  llvm::Type* i64Ty = llvm::Type::getInt64Ty(ctx);
+  size_t numBuffers = node.inputs.size() + node.outputs.size();
+
+  // body(ptr noalias a0, ..., ptr noalias aN, i64 begin, i64 end)
+  std::vector<llvm::Type*> bodyParams(numBuffers, ptrTy);
+  bodyParams.push_back(i64Ty);
+  bodyParams.push_back(i64Ty);
+  auto* bodyTy = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), bodyParams, false);
+  auto* body = llvm::Function::Create(bodyTy, llvm::Function::InternalLinkage, symbol + ".body", m);
+  body->addFnAttr(llvm::Attribute::AlwaysInline);
+  body->addFnAttr(llvm::Attribute::NoUnwind);
+  for (size_t i = 0; i < numBuffers; ++i) {
+    body->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
+    body->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoCapture);
+  }
+
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", body));
+  std::vector<llvm::Value*> ins, outs;
+  for (size_t i = 0; i < node.inputs.size(); ++i)
+    ins.push_back(node.inputs[i] == ir::kNoValue ? nullptr : body->getArg(static_cast<unsigned>(i)));
+  for (size_t i = 0; i < node.outputs.size(); ++i)
+    outs.push_back(body->getArg(static_cast<unsigned>(node.inputs.size() + i)));
+  KernelContext kc(b, m, g, node, target, ins, outs, body->getArg(static_cast<unsigned>(numBuffers)),
+                   body->getArg(static_cast<unsigned>(numBuffers + 1)));
+  emitOp(kc);
+  b.CreateRetVoid();
+
+  // entry(ptr args, i64 begin, i64 end): unpack args and call the body.
+  auto* entryTy = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptrTy, i64Ty, i64Ty}, false);
+  auto* entry = llvm::Function::Create(entryTy, llvm::Function::ExternalLinkage, symbol, m);
+  entry->addFnAttr(llvm::Attribute::NoUnwind);
+  llvm::IRBuilder<> eb(llvm::BasicBlock::Create(ctx, "entry", entry));
+  std::vector<llvm::Value*> callArgs;
+  for (size_t i = 0; i < numBuffers; ++i) {
+    llvm::Value* slot = eb.CreateConstInBoundsGEP1_64(ptrTy, entry->getArg(0), i);
+    callArgs.push_back(eb.CreateLoad(ptrTy, slot));
+  }
+  callArgs.push_back(entry->getArg(1));
+  callArgs.push_back(entry->getArg(2));
+  eb.CreateCall(body, callArgs);
+  eb.CreateRetVoid();
+  return LoweredKernel{symbol, nodeIndex, kc.parallelExtent()};
+}
+
+}  // namespace
+
+std::vector<LoweredKernel> lowerNodes(const ir::Graph& graph, const std::vector<size_t>& nodeIndices,
+                                      llvm::Module& module, const Target& target,
+                                      const std::string& symbolPrefix) {
+  std::vector<LoweredKernel> out;
+  out.reserve(nodeIndices.size());
+  for (size_t idx : nodeIndices) {
+    std::string symbol =
+        fmt::format("{}{}_{}", symbolPrefix, idx, ir::opName(graph.nodes.at(idx).op));
+    out.push_back(lowerNode(graph, idx, module, target, symbol));
+  }
+  return out;
+}
+
+}  // namespace kiln::codegen

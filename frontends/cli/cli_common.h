@@ -1,0 +1,46 @@
+// Pieces shared by the kiln subcommands: loading a model into a JitModel,
+// reading input tensors from files, parsing NAME=VALUE specs.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "codegen/jit_model.h"
+#include "runtime/tensor.h"
+
+namespace kiln::cli {
+
+// Options every compiling subcommand takes.
+struct CompileFlags {
+  int threads = 1;
+  int optLevel = 2;
+};
+
+// Imports the ONNX model and wraps it for JIT compilation.
+std::unique_ptr<codegen::JitModel> loadModel(const std::string& path, const CompileFlags& flags);
+
+// Splits "NAME=VALUE" at the last '=' whose right side is a path/shape.
+std::pair<std::string, std::string> splitSpec(const std::string& spec, const char* flag);
+
+// Reads a .npy or ONNX TensorProto .pb file.
+runtime::Tensor readTensorFile(const std::string& path);
+
+// "1x3x640x640" -> {1,3,640,640}; throws kiln::Error on bad syntax.
+std::vector<int64_t> parseShape(const std::string& text);
+
+// Orders named tensors by the graph's inputs. `specs` are -i NAME=FILE values;
+// a bare FILE is accepted when the model has exactly one input. Fails naming
+// any unknown or missing input.
+std::vector<runtime::Tensor> collectInputs(const ir::Graph& graph, const std::vector<std::string>& specs);
+
+// Random inputs (seeded): shapes from --shape NAME=DIMS or the input's static
+// dims. Fails naming an input whose dims are symbolic and not given.
+std::vector<runtime::Tensor> randomInputs(const ir::Graph& graph,
+                                          const std::vector<std::string>& shapeSpecs, uint64_t seed);
+
+// Characters outside [A-Za-z0-9_.-] become '_' (output file names).
+std::string sanitizeName(const std::string& name);
+
+}  // namespace kiln::cli

@@ -1,0 +1,79 @@
+// kiln run MODEL.onnx [-i NAME=FILE]... [-o OUTDIR] [--threads N] [-O0..-O3]
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "frontends/cli/cli_common.h"
+#include "frontends/cli/commands.h"
+#include "runtime/npy.h"
+
+namespace kiln::cli {
+
+namespace {
+
+struct RunArgs {
+  std::string model;
+  std::vector<std::string> inputs;
+  std::string outDir;
+  CompileFlags flags;
+};
+
+// "min -0.98 max 1.0 mean 0.01" over a float or integer tensor.
+std::string summarize(const runtime::Tensor& t) {
+  int64_t n = t.numElements();
+  if (n == 0) return "empty";
+  double lo = INFINITY, hi = -INFINITY, sum = 0;
+  auto visit = [&](double v) { lo = std::min(lo, v); hi = std::max(hi, v); sum += v; };
+  for (int64_t i = 0; i < n; ++i) {
+    switch (t.dtype()) {
+      case DType::F32: visit(t.data<float>()[i]); break;
+      case DType::F64: visit(t.data<double>()[i]); break;
+      case DType::I64: visit(static_cast<double>(t.data<int64_t>()[i])); break;
+      case DType::I32: visit(t.data<int32_t>()[i]); break;
+      case DType::U8: case DType::Bool: visit(t.data<uint8_t>()[i]); break;
+      case DType::I8: visit(t.data<int8_t>()[i]); break;
+      default: return "";
+    }
+  }
+  return fmt::format("min {:.6g} max {:.6g} mean {:.6g}", lo, hi, sum / static_cast<double>(n));
+}
+
+int run(const RunArgs& a) {
+  auto model = loadModel(a.model, a.flags);
+  std::vector<runtime::Tensor> inputs = collectInputs(model->graph(), a.inputs);
+  runtime::ThreadPool pool(a.flags.threads);
+  std::vector<runtime::Tensor> outputs = model->run(inputs, pool);
+  const ir::Graph& g = model->graph();
+  if (!a.outDir.empty()) std::filesystem::create_directories(a.outDir);
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const std::string& name = g.value(g.outputs[i]).name;
+    if (!a.outDir.empty()) {
+      runtime::writeNpy((std::filesystem::path(a.outDir) / (sanitizeName(name) + ".npy")).string(), outputs[i]);
+    } else {
+      fmt::print("{}: {}[{}] {}\n", name, dtypeName(outputs[i].dtype()),
+                 runtime::shapeToString(outputs[i].shape()), summarize(outputs[i]));
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void addCompileFlags(CLI::App* cmd, CompileFlags& f) {
+  cmd->add_option("--threads", f.threads, "Threads for one run")->check(CLI::Range(1, 256));
+  cmd->add_option("-O", f.optLevel, "Optimization level 0..3 (-O0 .. -O3)")->check(CLI::Range(0, 3));
+}
+
+Command addRunCommand(CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand("run", "Compile a model for this CPU and run it once");
+  cmd->add_option("model", args->model, "ONNX model file")->required();
+  cmd->add_option("-i,--input", args->inputs, "Input tensor NAME=FILE (.npy or TensorProto .pb)");
+  cmd->add_option("-o,--output-dir", args->outDir, "Write each output as OUTDIR/NAME.npy");
+  addCompileFlags(cmd, args->flags);
+  return [args] { return run(*args); };
+}
+
+}  // namespace kiln::cli

@@ -1,0 +1,24 @@
+// Shape specialization: fixes every graph input to a concrete shape, then walks
+// the nodes in order, inferring each output's type (ir/shape_rules.h) and
+// folding nodes whose inputs are all constant into constants (via the
+// ConstantEvaluator). Shape of a statically shaped value folds directly. This
+// resolves the int64 shape arithmetic (Shape -> Gather/Slice -> Concat ->
+// Reshape) that exporters leave behind, so codegen sees only static shapes.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "ir/graph.h"
+#include "passes/constant_evaluator.h"
+
+namespace kiln::passes {
+
+// inputShapes[i] is the concrete shape of graph.inputs[i]; it must agree with
+// the input's declared static dims (throws kiln::Error naming the input
+// otherwise). Folded nodes are removed; run Graph::removeDeadCode afterwards.
+// `maxFoldBytes` bounds the output size of a node that is folded.
+void specializeShapes(ir::Graph& graph, const std::vector<std::vector<int64_t>>& inputShapes,
+                      ConstantEvaluator& evaluator, int64_t maxFoldBytes = int64_t{64} << 20);
+
+}  // namespace kiln::passes
