@@ -1,0 +1,45 @@
+// BatchNormalization (inference form): y = (x - mean) / sqrt(var + epsilon) * scale + B,
+// folded per channel into y = x * a + b with a = scale / sqrt(var + epsilon),
+// b = B - mean * a. One (n, c) plane per task; the inner loop is one FMA per element.
+#include <llvm/IR/Intrinsics.h>
+
+#include "codegen/kernel_context.h"
+#include "codegen/ops/conv_geometry.h"
+#include "codegen/ops/conv_ir.h"
+
+namespace kiln::codegen {
+
+void emitBatchNormalization(KernelContext& ctx) {
+  using namespace convir;
+  DType dt = requireFloatKernel(ctx, ctx.inputDType(0));
+  std::vector<int64_t> x = ctx.inputShape(0);
+  if (x.size() < 2) ctx.fail("X must have rank >= 2, got {}", x.size());
+  for (size_t i = 1; i < 5; ++i) {
+    std::vector<int64_t> s = ctx.inputShape(i);
+    if (ctx.inputDType(i) != dt || s.size() != 1 || s[0] != x[1])
+      ctx.fail("input {} must be a {} vector of {} channels", i, dtypeName(dt), x[1]);
+  }
+  int64_t channels = x[1], plane = 1;
+  for (size_t i = 2; i < x.size(); ++i) plane *= x[i];
+  if (x[0] * channels * plane == 0) return;
+  double epsilon = ctx.attrs().getFloat("epsilon", 1e-5f);
+
+  ctx.parallelFor(x[0] * channels, [&](llvm::Value* p) {
+    llvm::Value* c = channels == 1 ? ctx.i64(0) : ctx.b.CreateURem(p, ctx.i64(channels));
+    llvm::Value* scale = ctx.load(dt, ctx.input(1), c);
+    llvm::Value* bias = ctx.load(dt, ctx.input(2), c);
+    llvm::Value* mean = ctx.load(dt, ctx.input(3), c);
+    llvm::Value* var = ctx.load(dt, ctx.input(4), c);
+    llvm::Value* stddev =
+        ctx.callIntrinsic(llvm::Intrinsic::sqrt, {ctx.b.CreateFAdd(var, ctx.constant(dt, epsilon))});
+    llvm::Value* a = ctx.b.CreateFDiv(scale, stddev);
+    llvm::Value* b = ctx.b.CreateFSub(bias, ctx.b.CreateFMul(mean, a));
+    llvm::Value* base = mul(ctx, p, plane);
+    ctx.loop(0, plane, [&](llvm::Value* i) {
+      llvm::Value* at = add(ctx, base, i);
+      ctx.store(dt, ctx.output(0), at, fmulAdd(ctx, ctx.load(dt, ctx.input(0), at), a, b));
+    });
+  });
+}
+
+}  // namespace kiln::codegen

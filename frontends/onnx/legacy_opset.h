@@ -1,0 +1,29 @@
+// Rewrites nodes from older ai.onnx opsets into the latest opset's form, since
+// Kiln's IR gives every op the latest opset's semantics (see ir/ops.def).
+//
+// Attributes that later opsets turned into inputs become constant inputs:
+//   Clip < 11 (min, max), Slice < 10 (starts, ends, axes), Squeeze/Unsqueeze < 13
+//   (axes), ReduceSum < 13 and ReduceMean/ReduceMax < 18 (axes), Reshape < 5
+//   (shape). Resize 10's (X, scales) becomes (X, <absent roi>, scales).
+// Softmax < 13 gets an explicit `axis`, and `legacy_coerce_2d = 1` when the old
+// "flatten to 2-D at axis" semantics may differ from the new "along axis" ones.
+// Attributes the rewrite does not understand are kept as they are.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "ir/graph.h"
+
+namespace kiln::onnx {
+
+// Adds a constant value to the graph and returns its id; `role` ("min",
+// "starts", ...) helps the importer give it a readable unique name.
+using MakeConstant = std::function<ir::ValueId(const std::string& role, ir::TensorDataPtr data)>;
+
+// `node` is not yet in `graph`; its inputs' types are. `owner` names the node
+// in errors. Throws kiln::Error for legacy forms without a latest-opset equivalent.
+void upgradeToLatestOpset(const ir::Graph& graph, ir::Node& node, int64_t opset,
+                          const std::string& owner, const MakeConstant& makeConstant);
+
+}  // namespace kiln::onnx
