@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <map>
+#include <thread>
 
 #include "codegen/jit.h"
 #include "codegen/lower.h"
@@ -58,6 +59,13 @@ class BufferAssignment {
   std::map<ir::ValueId, size_t> inputIndex_, outputIndex_, constantIndex_;
 };
 
+// LLVM compiles on as many threads as the machine has (compile time is
+// latency the user waits for; kernels are independent modules).
+int compileThreads() {
+  unsigned n = std::thread::hardware_concurrency();
+  return static_cast<int>(n == 0 ? 1 : std::min(n, 16u));
+}
+
 runtime::TensorSpec specOf(const ir::Graph& g, ir::ValueId v) {
   return runtime::TensorSpec{g.value(v).name, g.type(v).dtype, g.type(v).staticShape()};
 }
@@ -70,22 +78,27 @@ std::shared_ptr<const runtime::CompiledModel> compileStaticGraph(const ir::Graph
   for (ir::ValueId v : g.inputs) parts.inputs.push_back(specOf(g, v));
   for (ir::ValueId v : g.outputs) parts.outputs.push_back(specOf(g, v));
 
-  auto context = std::make_unique<llvm::LLVMContext>();
-  auto module = std::make_unique<llvm::Module>("kiln_model", *context);
-  std::vector<size_t> all(g.nodes.size());
-  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-  std::vector<LoweredKernel> lowered = lowerNodes(g, all, *module, options.target, "kiln_k");
-
-  auto jit = std::make_shared<Jit>(options.target, options.optLevel);
-  jit->addModule(std::move(module), std::move(context));
+  // One module per kernel, so the JIT optimizes and compiles them in parallel.
+  auto jit = std::make_shared<Jit>(options.target, options.optLevel, compileThreads());
+  std::vector<LoweredKernel> lowered;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    auto context = std::make_unique<llvm::LLVMContext>();
+    auto module = std::make_unique<llvm::Module>(fmt::format("kiln_k{}", i), *context);
+    lowered.push_back(lowerNodes(g, {i}, *module, options.target, "kiln_k").at(0));
+    jit->addModule(std::move(module), std::move(context));
+  }
+  std::vector<std::string> symbols;
+  for (const LoweredKernel& k : lowered) symbols.push_back(k.symbol);
+  std::vector<void*> addresses = jit->lookupAll(symbols);
 
   BufferAssignment buffers(g, parts);
   std::vector<bool> written(g.outputs.size(), false);
-  for (const LoweredKernel& k : lowered) {
+  for (size_t i = 0; i < lowered.size(); ++i) {
+    const LoweredKernel& k = lowered[i];
     const ir::Node& n = g.nodes[k.nodeIndex];
     runtime::KernelLaunch launch;
     launch.name = k.symbol;
-    launch.fn = reinterpret_cast<runtime::KernelFn>(jit->lookup(k.symbol));
+    launch.fn = reinterpret_cast<runtime::KernelFn>(addresses[i]);
     launch.parallelExtent = k.parallelExtent;
     for (ir::ValueId v : n.inputs) launch.args.push_back(buffers.ref(v));
     for (ir::ValueId v : n.outputs) {

@@ -48,11 +48,22 @@ llvm::orc::JITTargetMachineBuilder machineBuilder(const Target& t, int optLevel)
 }
 }  // namespace
 
-Jit::Jit(const Target& target, int optLevel) : target_(target), optLevel_(optLevel) {
+Jit::Jit(const Target& target, int optLevel, int compileThreads)
+    : target_(target), optLevel_(optLevel) {
   auto jtmb = machineBuilder(target_, optLevel_);
   tm_ = check(jtmb.createTargetMachine(), "cannot create target machine");
-  jit_ = check(llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(jtmb)).create(),
+  jit_ = check(llvm::orc::LLJITBuilder()
+                   .setJITTargetMachineBuilder(std::move(jtmb))
+                   .setNumCompileThreads(static_cast<unsigned>(compileThreads))
+                   .create(),
                "cannot create LLJIT");
+  // Optimize inside the JIT's IR layer so it runs on the compile threads.
+  jit_->getIRTransformLayer().setTransform(
+      [this](llvm::orc::ThreadSafeModule tsm, const llvm::orc::MaterializationResponsibility&)
+          -> llvm::Expected<llvm::orc::ThreadSafeModule> {
+        tsm.withModuleDo([this](llvm::Module& m) { optimize(m); });
+        return tsm;
+      });
   // Kernels may call libm (expf, erff, ...): resolve against this process.
   jit_->getMainJITDylib().addGenerator(
       check(llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
@@ -67,7 +78,7 @@ void Jit::configureModule(llvm::Module& module) const {
   module.setTargetTriple(target_.triple);
 }
 
-void Jit::optimize(llvm::Module& module) {
+void Jit::optimize(llvm::Module& module) const {
   for (llvm::Function& f : module) {
     if (f.isDeclaration()) continue;
     f.addFnAttr("target-cpu", target_.cpu);
@@ -81,7 +92,10 @@ void Jit::optimize(llvm::Module& module) {
   llvm::PipelineTuningOptions pto;
   pto.LoopVectorization = true;
   pto.SLPVectorization = true;
-  llvm::PassBuilder pb(tm_.get(), pto);
+  // A TargetMachine per call: its subtarget cache is not thread-safe.
+  std::unique_ptr<llvm::TargetMachine> tm =
+      check(machineBuilder(target_, optLevel_).createTargetMachine(), "cannot create target machine");
+  llvm::PassBuilder pb(tm.get(), pto);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);
@@ -98,7 +112,6 @@ void Jit::addModule(std::unique_ptr<llvm::Module> module,
                     std::unique_ptr<llvm::LLVMContext> context) {
   configureModule(*module);
   codegen::verifyModule(*module);
-  optimize(*module);
   llvm::Error err = jit_->addIRModule(
       llvm::orc::ThreadSafeModule(std::move(module), std::move(context)));
   if (err) fail("cannot load compiled module: {}", errorText(std::move(err)));
@@ -107,6 +120,18 @@ void Jit::addModule(std::unique_ptr<llvm::Module> module,
 void* Jit::lookup(const std::string& symbol) {
   auto addr = check(jit_->lookup(symbol), "cannot find compiled kernel");
   return addr.toPtr<void*>();
+}
+
+std::vector<void*> Jit::lookupAll(const std::vector<std::string>& symbols) {
+  llvm::orc::SymbolLookupSet set;
+  for (const std::string& s : symbols) set.add(jit_->mangleAndIntern(s));
+  llvm::orc::JITDylibSearchOrder order = {
+      {&jit_->getMainJITDylib(), llvm::orc::JITDylibLookupFlags::MatchAllSymbols}};
+  auto found = check(jit_->getExecutionSession().lookup(order, std::move(set)), "cannot compile kernels");
+  std::vector<void*> out;
+  out.reserve(symbols.size());
+  for (const std::string& s : symbols) out.push_back(found.at(jit_->mangleAndIntern(s)).getAddress().template toPtr<void*>());
+  return out;
 }
 
 void verifyModule(const llvm::Module& module) {

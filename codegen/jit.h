@@ -1,6 +1,9 @@
-// A small wrapper over ORC LLJIT: optimizes a module for a Target with LLVM's
-// new pass manager (O0..O3) and loads it; lookup() returns function addresses.
-// All ORC and pass-builder calls live here.
+// A small wrapper over ORC LLJIT: optimizes modules for a Target with LLVM's
+// new pass manager (O0..O3) and loads them; lookup() returns function
+// addresses. Modules are optimized and compiled lazily, on `compileThreads`
+// threads when a single lookupAll() asks for symbols of several modules, so
+// one kernel per module compiles in parallel. All ORC and pass-builder calls
+// live here.
 #pragma once
 
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -17,20 +20,24 @@ namespace kiln::codegen {
 class Jit {
  public:
   // optLevel: 0..3, used for both the IR pipeline and instruction selection.
-  Jit(const Target& target, int optLevel);
+  // compileThreads: 0 compiles on the calling thread.
+  Jit(const Target& target, int optLevel, int compileThreads = 0);
   ~Jit();
 
-  // Sets the module's data layout/triple, runs the optimization pipeline, then
-  // loads it. Throws kiln::Error if LLVM rejects the module.
+  // Sets the module's data layout/triple, verifies it and hands it to the JIT,
+  // which optimizes and compiles it when one of its symbols is first looked up.
+  // Throws kiln::Error if LLVM rejects the module.
   void addModule(std::unique_ptr<llvm::Module> module, std::unique_ptr<llvm::LLVMContext> context);
   void* lookup(const std::string& symbol);
+  // Looks up many symbols at once, compiling their modules concurrently.
+  std::vector<void*> lookupAll(const std::vector<std::string>& symbols);
 
   // Prepares a fresh module for this target (triple, data layout).
   void configureModule(llvm::Module& module) const;
   const Target& target() const { return target_; }
 
  private:
-  void optimize(llvm::Module& module);
+  void optimize(llvm::Module& module) const;
 
   Target target_;
   int optLevel_;

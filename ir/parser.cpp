@@ -5,6 +5,7 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -682,7 +683,7 @@ class Parser {
     lex_.next();
     commaList("}", [&] {
       Token key = lex_.next();
-      if ((key.kind != Tok::Ident && key.kind != Tok::String) || key.text == "-inf")
+      if (key.kind != Tok::String && (key.kind != Tok::Ident || key.text == "-inf"))
         failAt(key, "expected an attribute name, found {}", describe(key));
       if (attrs.has(key.text)) failAt(key, "attribute '{}' is given twice", key.text);
       expectPunct("=");

@@ -1,98 +1,33 @@
 // Conv: direct convolution over output rows, 1-D/2-D/3-D, any group count.
 //
 // One parallel task computes one output row chunk (n, group, od, oh, chunk)
-// for a block of up to kMaxBlock output channels. It initializes the rows with
-// the bias, then for every input channel and kernel tap adds
-//     y[oc][ow] += W[oc][ic][kd][kh][kw] * x[ic][id][ih][ow * sw + kw * dw - pw]
-// over the range of ow whose input column is inside X (computed at compile
-// time per kw), so the innermost loop is branch-free and unit-stride in y —
-// LLVM vectorizes it. Rows whose id/ih fall in the padding are skipped. The
-// channel block shares each loaded x element between its output channels.
+// for a block of up to kMaxBlock output channels of one group; the block is
+// the innermost task coordinate so that consecutive tasks of a thread reuse
+// the same input rows from cache. The row is covered by register-blocked
+// vector tiles (conv_tiles.cpp): loops of interior tiles, and masked tiles at
+// compile-time positions for the padded edges and the row end.
 //
 // Depthwise convs (one input channel per group) get blocks of one channel,
-// i.e. the plain per-channel loop order (kh, kw, ow). Pointwise convs (1x1,
-// stride 1, no padding) are flattened to one long row split into chunks.
+// whose tiles hold more columns. Pointwise convs (1x1, stride 1, no padding)
+// are flattened to one long row split into chunks.
 #include <algorithm>
 
 #include "codegen/kernel_context.h"
-#include "codegen/ops/conv_geometry.h"
 #include "codegen/ops/conv_ir.h"
+#include "codegen/ops/conv_plan.h"
 
 namespace kiln::codegen {
 
 namespace {
 
-constexpr int64_t kMaxBlock = 4;      // output channels accumulated together
-constexpr int64_t kLongRow = 512;     // rows longer than this are split into chunks
-constexpr int64_t kChunkAlign = 16;   // chunk lengths are multiples of this (vector friendly)
+constexpr int64_t kMaxBlock = 4;   // output channels accumulated together
+constexpr int64_t kLongRow = 512;  // rows longer than this are split into chunks of about half
+constexpr int64_t kMaxTileVectors = 6;
 
-struct ConvPlan {
-  DType dt;
-  WindowGeometry g;
-  int64_t batch, channels, outChannels, groups, icPerGroup, ocPerGroup;
-  int64_t chunkLen, numChunks;
-  bool hasBias;
-};
-
-// Emits the output rows of `count` consecutive output channels starting at
-// `ocFirst` (a global channel index) for row (n, od, oh), columns [ow0, ow1).
-void emitChannelBlock(KernelContext& ctx, const ConvPlan& p, int64_t count, llvm::Value* n,
-                      llvm::Value* group, llvm::Value* ocFirst, llvm::Value* od, llvm::Value* oh,
-                      llvm::Value* ow0, llvm::Value* ow1) {
-  using namespace convir;
-  const WindowGeometry& g = p.g;
-  DType dt = p.dt;
-  int64_t yPlane = g.out[0] * g.out[1] * g.out[2];
-  int64_t wPerOc = p.icPerGroup * g.kernel[0] * g.kernel[1] * g.kernel[2];
-
-  llvm::Value* yRow0 = nest(ctx, nest(ctx, nest(ctx, nest(ctx, n, p.outChannels, ocFirst), g.out[0], od),
-                                      g.out[1], oh),
-                            g.out[2], ctx.i64(0));
-  std::vector<llvm::Value*> yRow, bias;
-  for (int64_t j = 0; j < count; ++j) {
-    yRow.push_back(add(ctx, yRow0, j * yPlane));
-    bias.push_back(p.hasBias ? ctx.load(dt, ctx.input(2), add(ctx, ocFirst, j)) : ctx.constant(dt, 0));
-  }
-  loopRange(ctx, ow0, ow1, [&](llvm::Value* ow) {
-    for (int64_t j = 0; j < count; ++j) ctx.store(dt, ctx.output(0), add(ctx, yRow[j], ow), bias[j]);
-  });
-
-  bool checkD = !g.alwaysInside(0), checkH = !g.alwaysInside(1);
-  ctx.loop(0, p.icPerGroup, [&](llvm::Value* icl) {
-    llvm::Value* ic = add(ctx, mul(ctx, group, p.icPerGroup), icl);
-    llvm::Value* xPlane = nest(ctx, n, p.channels, ic);
-    llvm::Value* wOc = add(ctx, mul(ctx, ocFirst, p.icPerGroup), icl);  // W is (OC, C/group, k...)
-    forEach(ctx, g.kernel[0], [&](llvm::Value* kd) {
-      llvm::Value* id = add(ctx, mul(ctx, od, g.stride[0]), add(ctx, mul(ctx, kd, g.dilation[0]), -g.padBegin[0]));
-      guard(ctx, checkD, [&] { return inRange(ctx, id, 0, g.in[0]); }, [&] {
-        forEach(ctx, g.kernel[1], [&](llvm::Value* kh) {
-          llvm::Value* ih =
-              add(ctx, mul(ctx, oh, g.stride[1]), add(ctx, mul(ctx, kh, g.dilation[1]), -g.padBegin[1]));
-          guard(ctx, checkH, [&] { return inRange(ctx, ih, 0, g.in[1]); }, [&] {
-            llvm::Value* xRow = nest(ctx, nest(ctx, nest(ctx, xPlane, g.in[0], id), g.in[1], ih), g.in[2],
-                                     ctx.i64(0));
-            llvm::Value* wRow = nest(ctx, nest(ctx, nest(ctx, wOc, g.kernel[0], kd), g.kernel[1], kh),
-                                     g.kernel[2], ctx.i64(0));
-            for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
-              auto [lo, hi] = g.validOutRange(2, kw);
-              if (lo >= hi) continue;
-              std::vector<llvm::Value*> wv;
-              for (int64_t j = 0; j < count; ++j)
-                wv.push_back(ctx.load(dt, ctx.input(1), add(ctx, wRow, j * wPerOc + kw)));
-              llvm::Value* xOff = add(ctx, xRow, g.tapOffset(2, kw));
-              loopRange(ctx, smax(ctx, ow0, ctx.i64(lo)), smin(ctx, ow1, ctx.i64(hi)), [&](llvm::Value* ow) {
-                llvm::Value* xv = ctx.load(dt, ctx.input(0), add(ctx, xOff, mul(ctx, ow, g.stride[2])));
-                for (int64_t j = 0; j < count; ++j) {
-                  llvm::Value* at = add(ctx, yRow[j], ow);
-                  ctx.store(dt, ctx.output(0), at, fmulAdd(ctx, wv[j], xv, ctx.load(dt, ctx.output(0), at)));
-                }
-              });
-            }
-          });
-        });
-      });
-    });
-  });
+// Vectors per tile for a block of `count` channels: the accumulators, the
+// input vectors and one broadcast weight must fit the vector registers.
+int64_t tileVectors(const Target& t, int64_t count) {
+  return std::clamp<int64_t>((t.vectorRegisters - 1) / (count + 1), 1, kMaxTileVectors);
 }
 
 ConvPlan planConv(KernelContext& ctx) {
@@ -112,6 +47,7 @@ ConvPlan planConv(KernelContext& ctx) {
   p.ocPerGroup = p.outChannels / p.groups;
   p.hasBias = ctx.hasInput(2);
   p.g = forwardWindow(ctx, std::vector<int64_t>(w.begin() + 2, w.end()), false);
+  p.lanes = ctx.target.vectorBits / 8 / static_cast<int64_t>(dtypeSize(p.dt));
 
   // A pointwise conv maps each spatial position to itself: treat the whole
   // plane as one long row.
@@ -125,13 +61,50 @@ ConvPlan planConv(KernelContext& ctx) {
     p.g.out = {1, 1, plane};
   }
   int64_t row = p.g.out[2];
-  p.numChunks = row > kLongRow ? (row + kLongRow / 2 - 1) / (kLongRow / 2) : 1;
-  p.chunkLen = p.numChunks == 1 ? row : (row + p.numChunks - 1) / p.numChunks;
-  if (p.numChunks > 1) {
-    p.chunkLen = (p.chunkLen + kChunkAlign - 1) / kChunkAlign * kChunkAlign;
-    p.numChunks = (row + p.chunkLen - 1) / p.chunkLen;
+  p.numChunks = 1;
+  p.chunkLen = row;
+  if (row > kLongRow) {
+    // Chunks of about kLongRow / 2 columns, a multiple of the full block's
+    // tile. Middle chunks must be all interior (only the first and last
+    // chunks hold edge columns); a row too narrow for that is not split.
+    int64_t align = tileVectors(ctx.target, std::min(kMaxBlock, p.ocPerGroup)) * p.lanes;
+    int64_t len = ceilDiv(kLongRow / 2, align) * align, chunks = ceilDiv(row, len);
+    auto [lo, hi] = convTileColumns(p);
+    if (lo <= len && hi >= (chunks - 1) * len) {
+      p.chunkLen = len;
+      p.numChunks = chunks;
+    }
   }
   return p;
+}
+
+// Columns [c0, c1) of a block's rows, all positions known at compile time:
+// runs of interior tiles, with masked edge tiles where the runs stop.
+void emitColumns(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows, int64_t c0, int64_t c1) {
+  auto [lo, hi] = convTileColumns(p);
+  int64_t vectors = tileVectors(ctx.target, rows.count), width = vectors * p.lanes;
+  int64_t start = c0;
+  while (start < c1) {
+    int64_t tiles = 0;
+    if (start >= lo)
+      while (start + (tiles + 1) * width <= std::min(c1, hi)) ++tiles;
+    if (tiles > 0) {
+      emitConvTileRun(ctx, p, rows, ctx.i64(start), tiles, vectors);
+      start += tiles * width;
+      continue;
+    }
+    int64_t len = std::min(width, c1 - start);
+    emitConvEdgeTile(ctx, p, rows, start, c1, ceilDiv(len, p.lanes));
+    start += len;
+  }
+}
+
+// A middle chunk [ow0, ow0 + chunkLen): interior only, chunkLen a multiple of lanes.
+void emitMiddleChunk(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows, llvm::Value* ow0) {
+  int64_t vectors = tileVectors(ctx.target, rows.count), width = vectors * p.lanes;
+  int64_t tiles = p.chunkLen / width, rest = p.chunkLen - tiles * width;
+  emitConvTileRun(ctx, p, rows, ow0, tiles, vectors);
+  if (rest > 0) emitConvTileRun(ctx, p, rows, convir::add(ctx, ow0, tiles * width), 1, rest / p.lanes);
 }
 
 }  // namespace
@@ -142,26 +115,30 @@ void emitConv(KernelContext& ctx) {
   int64_t block = std::min(kMaxBlock, p.ocPerGroup);
   int64_t fullBlocks = p.ocPerGroup / block, tail = p.ocPerGroup % block;
   int64_t blocks = fullBlocks + (tail ? 1 : 0);
-  // The channel block is the innermost task coordinate, so consecutive tasks
-  // of a thread reuse the same input rows from cache.
   std::vector<int64_t> extents = {p.batch, p.groups, p.g.out[0], p.g.out[1], p.numChunks, blocks};
   int64_t tasks = 1;
   for (int64_t e : extents) tasks *= e;
   if (tasks == 0) return;
   ctx.parallelFor(tasks, [&](llvm::Value* t) {
     std::vector<llvm::Value*> idx = splitIndex(ctx, t, extents);
-    llvm::Value *n = idx[0], *group = idx[1], *od = idx[2], *oh = idx[3], *chunk = idx[4], *blk = idx[5];
-    llvm::Value* ow0 = mul(ctx, chunk, p.chunkLen);
-    llvm::Value* ow1 = p.numChunks == 1 ? ctx.i64(p.g.out[2])
-                                        : smin(ctx, add(ctx, ow0, p.chunkLen), ctx.i64(p.g.out[2]));
-    llvm::Value* ocFirst = add(ctx, mul(ctx, group, p.ocPerGroup), mul(ctx, blk, block));
-    auto emitBlock = [&](int64_t count) {
-      emitChannelBlock(ctx, p, count, n, group, ocFirst, od, oh, ow0, ow1);
+    llvm::Value *chunk = idx[4], *blk = idx[5];
+    llvm::Value* ocFirst = add(ctx, mul(ctx, idx[1], p.ocPerGroup), mul(ctx, blk, block));
+    auto emitCount = [&](int64_t count) {
+      ConvRows rows{idx[0], idx[1], ocFirst, idx[2], idx[3], count};
+      int64_t n = p.numChunks, len = p.chunkLen;
+      if (n == 1) return emitColumns(ctx, p, rows, 0, p.g.out[2]);
+      llvm::Value* isFirst = ctx.b.CreateICmpEQ(chunk, ctx.i64(0));
+      llvm::Value* isLast = ctx.b.CreateICmpEQ(chunk, ctx.i64(n - 1));
+      ctx.ifThen(isFirst, [&] { emitColumns(ctx, p, rows, 0, len); });
+      ctx.ifThen(isLast, [&] { emitColumns(ctx, p, rows, (n - 1) * len, p.g.out[2]); });
+      if (n > 2)
+        ctx.ifThen(ctx.b.CreateNot(ctx.b.CreateOr(isFirst, isLast)),
+                   [&] { emitMiddleChunk(ctx, p, rows, mul(ctx, chunk, len)); });
     };
-    if (tail == 0) return emitBlock(block);
+    if (tail == 0) return emitCount(block);
     llvm::Value* isTail = ctx.b.CreateICmpEQ(blk, ctx.i64(fullBlocks));
-    ctx.ifThen(isTail, [&] { emitBlock(tail); });
-    ctx.ifThen(ctx.b.CreateNot(isTail), [&] { emitBlock(block); });
+    ctx.ifThen(isTail, [&] { emitCount(tail); });
+    ctx.ifThen(ctx.b.CreateNot(isTail), [&] { emitCount(block); });
   });
 }
 

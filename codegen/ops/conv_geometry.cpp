@@ -7,8 +7,6 @@ namespace kiln::codegen {
 
 namespace {
 
-int64_t ceilDiv(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
-int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 // Reads an attribute with one entry per spatial axis (or the default for each).
 std::vector<int64_t> perAxis(const KernelContext& ctx, const char* name, size_t count, int64_t def) {

@@ -18,6 +18,10 @@ namespace kiln::codegen {
 
 constexpr int kWindowAxes = 3;  // D, H, W
 
+// Integer division rounding toward -inf / +inf (b > 0).
+inline int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+inline int64_t ceilDiv(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
+
 struct WindowGeometry {
   int spatialRank = 0;  // of the node: 1, 2 or 3
   std::array<int64_t, kWindowAxes> in{1, 1, 1}, out{1, 1, 1}, kernel{1, 1, 1}, stride{1, 1, 1},

@@ -6,6 +6,7 @@
 //     y[oc][iw * sw + kw * dw - pw] += W[ic][oc][kd][kh][kw] * x[ic][id][ih][iw]
 // over the iw range (computed at compile time per kw) that lands inside the
 // output. Rows are owned by one task, so tasks never write the same element.
+// Strided rows are accumulated phase by phase in a stack buffer (RowStore).
 #include <algorithm>
 
 #include "codegen/kernel_context.h"
@@ -18,8 +19,6 @@ namespace {
 
 constexpr int64_t kMaxBlock = 4;  // output channels accumulated together
 
-int64_t ceilDiv(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
-int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 struct TransposePlan {
   DType dt;
@@ -41,6 +40,22 @@ std::pair<llvm::Value*, llvm::Value*> sourceIndex(const KernelContext& ctx, cons
   return {i, ctx.b.CreateAnd(exact, inRange(ctx, i, 0, g.in[a]))};
 }
 
+// Where a block accumulates its output rows. With stride s > 1 the taps of a
+// row write every s-th column, which does not vectorize; the rows are then
+// accumulated in a stack buffer split by phase (column ow lives at
+// (ow % s) * phaseLen + ow / s), where each tap's update is unit-stride, and
+// interleaved into y once at the end.
+struct RowStore {
+  llvm::Value* base;              // y, or the block's stack buffer
+  std::vector<llvm::Value*> row;  // start of each channel's row in `base`
+  int64_t phaseLen = 0;           // buffered: columns per phase, ceil(OW / s)
+
+  // Buffered: where phase r (the columns ow with ow % s == r) starts in a row.
+  int64_t phaseOffset(int64_t r) const { return r * phaseLen; }
+};
+
+constexpr int64_t kMaxRowBufferBytes = 64 * 1024;
+
 void emitChannelBlock(KernelContext& ctx, const TransposePlan& p, int64_t count, llvm::Value* n,
                       llvm::Value* group, llvm::Value* oclFirst, llvm::Value* od, llvm::Value* oh) {
   using namespace convir;
@@ -48,6 +63,7 @@ void emitChannelBlock(KernelContext& ctx, const TransposePlan& p, int64_t count,
   DType dt = p.dt;
   int64_t yPlane = g.out[0] * g.out[1] * g.out[2];
   int64_t taps = g.kernel[0] * g.kernel[1] * g.kernel[2];
+  int64_t s = g.stride[2], ow = g.out[2];
   llvm::Value* ocFirst = add(ctx, mul(ctx, group, p.ocPerGroup), oclFirst);
 
   llvm::Value* yRow0 = nest(ctx, nest(ctx, nest(ctx, nest(ctx, n, p.outChannels, ocFirst), g.out[0], od),
@@ -58,8 +74,23 @@ void emitChannelBlock(KernelContext& ctx, const TransposePlan& p, int64_t count,
     yRow.push_back(add(ctx, yRow0, j * yPlane));
     bias.push_back(p.hasBias ? ctx.load(dt, ctx.input(2), add(ctx, ocFirst, j)) : ctx.constant(dt, 0));
   }
-  ctx.loop(0, g.out[2], [&](llvm::Value* ow) {
-    for (int64_t j = 0; j < count; ++j) ctx.store(dt, ctx.output(0), add(ctx, yRow[j], ow), bias[j]);
+
+  RowStore store;
+  int64_t phaseLen = ceilDiv(ow, s);
+  bool buffered = s > 1 && count * s * phaseLen * static_cast<int64_t>(dtypeSize(dt)) <= kMaxRowBufferBytes;
+  if (buffered) {
+    llvm::Function* fn = ctx.b.GetInsertBlock()->getParent();
+    llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
+    store.base = entry.CreateAlloca(llvm::ArrayType::get(ctx.llvmType(dt), static_cast<uint64_t>(count * s * phaseLen)));
+    for (int64_t j = 0; j < count; ++j) store.row.push_back(ctx.i64(j * s * phaseLen));
+    store.phaseLen = phaseLen;
+  } else {
+    store.base = ctx.output(0);
+    store.row = yRow;
+  }
+  int64_t rowLen = buffered ? s * phaseLen : ow;
+  ctx.loop(0, rowLen, [&](llvm::Value* i) {
+    for (int64_t j = 0; j < count; ++j) ctx.store(dt, store.base, add(ctx, store.row[j], i), bias[j]);
   });
 
   ctx.loop(0, g.kernel[0], [&](llvm::Value* kd) {
@@ -79,19 +110,22 @@ void emitChannelBlock(KernelContext& ctx, const TransposePlan& p, int64_t count,
                                                g.kernel[1], kh),
                                      g.kernel[2], ctx.i64(0));
             for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
-              int64_t off = g.tapOffset(2, kw), s = g.stride[2];
+              int64_t off = g.tapOffset(2, kw);
               int64_t lo = std::clamp<int64_t>(ceilDiv(-off, s), 0, g.in[2]);
-              int64_t hi = std::clamp<int64_t>(floorDiv(g.out[2] - 1 - off, s) + 1, lo, g.in[2]);
+              int64_t hi = std::clamp<int64_t>(floorDiv(ow - 1 - off, s) + 1, lo, g.in[2]);
               if (lo >= hi) continue;
+              // Column iw * s + off = (iw + shift) * s + phase.
+              int64_t phase = off - floorDiv(off, s) * s, shift = floorDiv(off, s);
               std::vector<llvm::Value*> wv;
               for (int64_t j = 0; j < count; ++j)
                 wv.push_back(ctx.load(dt, ctx.input(1), add(ctx, wRow, j * taps + kw)));
               ctx.loop(lo, hi, [&](llvm::Value* iw) {
                 llvm::Value* xv = ctx.load(dt, ctx.input(0), add(ctx, xRow, iw));
-                llvm::Value* ow = add(ctx, mul(ctx, iw, s), off);
+                llvm::Value* col = buffered ? add(ctx, iw, store.phaseOffset(phase) + shift)
+                                            : add(ctx, mul(ctx, iw, s), off);
                 for (int64_t j = 0; j < count; ++j) {
-                  llvm::Value* at = add(ctx, yRow[j], ow);
-                  ctx.store(dt, ctx.output(0), at, fmulAdd(ctx, wv[j], xv, ctx.load(dt, ctx.output(0), at)));
+                  llvm::Value* at = add(ctx, store.row[j], col);
+                  ctx.store(dt, store.base, at, fmulAdd(ctx, wv[j], xv, ctx.load(dt, store.base, at)));
                 }
               });
             }
@@ -100,6 +134,22 @@ void emitChannelBlock(KernelContext& ctx, const TransposePlan& p, int64_t count,
       });
     });
   });
+
+  if (!buffered) return;
+  // Interleave the phases into y: whole groups of s columns, then the rest.
+  int64_t groups = ow / s;
+  ctx.loop(0, groups, [&](llvm::Value* q) {
+    for (int64_t j = 0; j < count; ++j)
+      for (int64_t r = 0; r < s; ++r) {
+        llvm::Value* v = ctx.load(dt, store.base, add(ctx, q, j * s * phaseLen + r * phaseLen));
+        ctx.store(dt, ctx.output(0), add(ctx, add(ctx, yRow[j], mul(ctx, q, s)), r), v);
+      }
+  });
+  for (int64_t c = groups * s; c < ow; ++c)
+    for (int64_t j = 0; j < count; ++j) {
+      llvm::Value* v = ctx.load(dt, store.base, ctx.i64(j * s * phaseLen + (c % s) * phaseLen + c / s));
+      ctx.store(dt, ctx.output(0), add(ctx, yRow[j], c), v);
+    }
 }
 
 }  // namespace

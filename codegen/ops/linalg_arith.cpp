@@ -24,7 +24,9 @@ llvm::Value* emitMulAdd(KernelContext& ctx, DType t, llvm::Value* a, llvm::Value
 }
 
 llvm::Value* emitMax(KernelContext& ctx, DType t, llvm::Value* a, llvm::Value* b) {
-  if (isFloat(t)) return ctx.maxF(a, b);
+  // llvm.maximum propagates NaN (as numpy's max does), and unlike maxnum the
+  // loop vectorizer accepts it in reductions without no-NaN fast-math flags.
+  if (isFloat(t)) return ctx.callIntrinsic(llvm::Intrinsic::maximum, {a, b});
   llvm::Value* aGreater = isSignedInt(t) ? ctx.b.CreateICmpSGT(a, b) : ctx.b.CreateICmpUGT(a, b);
   return ctx.b.CreateSelect(aGreater, a, b);
 }

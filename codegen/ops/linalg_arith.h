@@ -15,6 +15,7 @@ llvm::Value* emitAdd(KernelContext& ctx, DType t, llvm::Value* a, llvm::Value* b
 llvm::Value* emitMul(KernelContext& ctx, DType t, llvm::Value* a, llvm::Value* b);
 // a * b + c; floats may fuse it into one FMA (llvm.fmuladd).
 llvm::Value* emitMulAdd(KernelContext& ctx, DType t, llvm::Value* a, llvm::Value* b, llvm::Value* c);
+// max(a, b); a NaN operand gives NaN.
 llvm::Value* emitMax(KernelContext& ctx, DType t, llvm::Value* a, llvm::Value* b);
 // The identity of max: -inf for floats, the type's minimum for integers.
 llvm::Value* lowestValue(KernelContext& ctx, DType t);

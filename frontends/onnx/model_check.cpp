@@ -6,6 +6,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "frontends/onnx/hardened_schemas.h"
 #include "frontends/onnx/proto_io.h"
 #include "ir/error.h"
 
@@ -61,7 +62,7 @@ void inferShapes(::onnx::ModelProto& model, const std::string& label) {
   try {
     ::onnx::ShapeInferenceOptions options(/*check_type=*/true, /*strict_mode=*/1,
                                           /*data_prop=*/false);
-    ::onnx::shape_inference::InferShapes(model, ::onnx::OpSchemaRegistry::Instance(), options);
+    ::onnx::shape_inference::InferShapes(model, hardenedSchemaRegistry(), options);
   } catch (const std::exception& e) {
     fail("{}: ONNX shape inference failed: {}", label, oneLine(e.what()));
   }

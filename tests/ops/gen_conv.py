@@ -106,6 +106,17 @@ for width in (1, 7, 16, 33):
     conv(f"conv2d_1x1_w{width}", (1, 8, 3, width), (12, 8, 1, 1))
     conv(f"conv2d_3x3_w{width}", (1, 3, 4, width), (4, 3, 3, 3), pads=[1, 1, 1, 1])
     conv(f"conv2d_dw3x3_w{width}", (1, 5, 3, width), (5, 1, 3, 3), group=5, pads=[1, 1, 1, 1])
+# Rows wide enough for several register tiles (up to 6 vectors x 16 lanes) and
+# a leftover, with strides that take the wide-load-and-shuffle path.
+conv("conv2d_dw3x3_w100", (1, 4, 3, 100), (4, 1, 3, 3), group=4, pads=[1, 1, 1, 1])
+conv("conv2d_dw5x5_s2_w121", (1, 3, 5, 121), (3, 1, 5, 5), group=3, pads=[2, 2, 2, 2], strides=[2, 2])
+conv("conv2d_3x3_s2_w83_oc5", (1, 3, 5, 83), (5, 3, 3, 3), pads=[1, 1, 1, 1], strides=[2, 2])
+conv("conv2d_3x3_s3_d2_w100", (1, 2, 7, 100), (4, 2, 3, 3), pads=[2, 2, 2, 2], strides=[3, 3],
+     dilations=[2, 2])
+conv("conv2d_3x3_oc6_w60", (1, 3, 4, 60), (6, 3, 3, 3), pads=[1, 1, 1, 1])
+conv("conv2d_1x1_w200_oc7", (1, 5, 2, 200), (7, 5, 1, 1))
+conv("conv1d_k5_s2_w300", (1, 2, 300), (3, 2, 5), pads=[2, 2], strides=[2])
+conv("conv3d_k3_w50", (1, 2, 3, 3, 50), (3, 2, 3, 3, 3), pads=[1, 1, 1, 1, 1, 1])
 conv("conv2d_1x1_large_chunked", (1, 48, 40, 33), (24, 48, 1, 1))
 conv("conv2d_1x1_stride2", (1, 8, 9, 10), (6, 8, 1, 1), strides=[2, 2])
 conv("conv2d_1x1_pad1", (1, 4, 5, 6), (3, 4, 1, 1), pads=[1, 1, 1, 1])
@@ -146,6 +157,9 @@ conv_t("convT2d_auto_same_lower", (1, 3, 5, 6), (3, 2, 3, 3), strides=[2, 2], au
 conv_t("convT2d_oc5_tail", (1, 3, 4, 5), (3, 5, 2, 2), strides=[2, 2])
 for width in (1, 7, 16, 33):
     conv_t(f"convT2d_k2_s2_w{width}", (1, 3, 2, width), (3, 4, 2, 2), strides=[2, 2])
+conv_t("convT2d_k3_s2_w70", (1, 3, 3, 70), (3, 5, 3, 3), strides=[2, 2], pads=[1, 1, 1, 1])
+conv_t("convT2d_k5_s3_d2_w40", (1, 2, 3, 40), (2, 3, 5, 5), strides=[3, 3], dilations=[2, 2],
+       pads=[2, 1, 3, 4], output_padding=[1, 2])
 conv_t("convT1d_k3_s2", (1, 3, 9), (3, 2, 3), strides=[2], pads=[1, 0])
 conv_t("convT3d_k2_s2", (1, 2, 3, 4, 5), (2, 3, 2, 2, 2), strides=[2, 2, 2])
 

@@ -25,7 +25,7 @@ INT64_MAX = np.iinfo(np.int64).max
 INT64_MIN = np.iinfo(np.int64).min
 
 # One dtype per element size (plus bool): 4, 8, 1, 2, 8, 1 bytes.
-DTYPES = [np.float32, np.int64, np.uint8, np.float16, np.float64, np.bool_]
+DTYPES = [np.float32, np.int64, np.uint8, np.int16, np.float64, np.bool_]
 
 
 def rand(shape, dtype=np.float32):
@@ -97,7 +97,7 @@ def gen_reshape_family(out):
     for dtype in DTYPES:
         write_case(out, f"reshape_2x3x4_to_4x6_{dtype_name(dtype)}", "Reshape",
                    [("x", rand((2, 3, 4), dtype))], consts={1: ("shape", i64([4, 6]))})
-    for src, shape in [((2, 3, 4), [0, -1]), ((2, 3, 4), [-1]), ((33,), [3, 11]), ((7, 16), [16, 0]),
+    for src, shape in [((2, 3, 4), [0, -1]), ((2, 3, 4), [-1]), ((33,), [3, 11]), ((4, 8, 2), [8, 0, -1]),
                        ((1, 1), [1]), ((2, 3, 4), [0, 0, 2, 2]), ((2, 3, 4), [-1, 0, 4])]:
         write_case(out, f"reshape_{shape_name(src)}_to_{'_'.join(str(s) for s in shape)}", "Reshape",
                    [("x", rand(src))], consts={1: ("shape", i64(shape))})
@@ -105,7 +105,7 @@ def gen_reshape_family(out):
                {"allowzero": 1}, consts={1: ("shape", i64([3, 0]))})
     for axis in [0, 1, 2, -1, 3]:
         write_case(out, f"flatten_axis{axis}", "Flatten", [("x", rand((2, 3, 4)))], {"axis": axis})
-    write_case(out, "flatten_default_i16", "Flatten", [("x", rand((5, 7, 3), np.int16))])
+    write_case(out, "flatten_default_u16", "Flatten", [("x", rand((5, 7, 3), np.uint16))])
     for shape, axes in [((1, 3, 1, 5), [0, 2]), ((1, 3, 1, 5), [-2]), ((1, 3, 1, 5), None), ((7, 1), [1])]:
         consts = {1: ("axes", i64(axes))} if axes is not None else {}
         axes_name = "none" if axes is None else "_".join(str(a) for a in axes)

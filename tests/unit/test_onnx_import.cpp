@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 
+#include "frontends/onnx/attributes.h"
 #include "frontends/onnx/importer.h"
 #include "frontends/onnx/inspect.h"
 #include "frontends/onnx/tensor_proto.h"
@@ -731,6 +732,37 @@ TEST_F(OnnxImportTest, MalformedFilesAreErrors) {
   expectError([&] { kiln::onnx::importModel(truncated); }, "truncated.onnx");
 }
 
+// Models on which ONNX 1.12's own Conv/ConvTranspose/pool shape inference
+// crashes (out-of-bounds reads, division by a zero stride); found by mutating
+// models. See frontends/onnx/hardened_schemas.h.
+TEST_F(OnnxImportTest, OnnxShapeInferenceCrashesAreErrors) {
+  struct Case {
+    const char* op;
+    std::vector<int64_t> xDims;
+    const char* attr;
+    std::vector<int64_t> attrValue;
+    const char* message;
+  };
+  for (const Case& c : {Case{"Conv", {1, 2}, "pads", {1, 1, 1, 1}, "rank >= 3"},
+                        Case{"Conv", {1, 2, 4}, "dilations", {1}, "Weight W has rank 4"},
+                        Case{"Conv", {1, 2, 4, 4}, "strides", {0, 1}, "strides must be positive"},
+                        Case{"ConvTranspose", {1, 2}, "strides", {1}, "rank >= 3"},
+                        Case{"ConvTranspose", {1, 2, 4, 4}, "output_padding", {0}, "output_padding has 1 values"},
+                        Case{"MaxPool", {1, 2, 4, 4}, "strides", {0, 0}, "strides must be positive"},
+                        Case{"AveragePool", {1, 2, 4, 4}, "pads", {0}, "pads has 1 values"}}) {
+    SCOPED_TRACE(std::string(c.op) + " " + c.attr);
+    ModelBuilder m(13);
+    m.input("x", c.xDims);
+    m.floatInitializer("w", {2, 2, 1, 1}, {1, 1, 1, 1});
+    bool pool = std::string(c.op).find("Pool") != std::string::npos;
+    auto& n = pool ? m.node(c.op, {"x"}, {"y"}) : m.node(c.op, {"x", "w"}, {"y"});
+    setInts(n, c.attr, c.attrValue);
+    if (pool && std::string(c.attr) != "kernel_shape") setInts(n, "kernel_shape", {1, 1});
+    m.output("y", c.xDims);
+    expectError([&] { importBytes(m); }, c.message);
+  }
+}
+
 TEST_F(OnnxImportTest, BadTensorDataIsAnError) {
   auto withInit = [](auto mutate) {
     ModelBuilder m(13);
@@ -821,6 +853,74 @@ TEST_F(OnnxImportTest, UndefinedValuesAndSubgraphsAreErrors) {
   *relu.add_attribute() = g;
   sub.output("y", {2});
   EXPECT_THROW(importBytes(sub), kiln::Error);
+}
+
+TEST_F(OnnxImportTest, AttributeProtosConvert) {
+  using ::onnx::AttributeProto;
+  auto convert = [](const AttributeProto& a) { return kiln::onnx::attributeFromProto(a, "", "Foo node 'f'"); };
+  AttributeProto a;
+  a.set_name("alpha");
+  a.set_type(AttributeProto::FLOAT);
+  a.set_f(0.25f);
+  EXPECT_EQ(std::get<float>(convert(a)), 0.25f);
+  a.set_type(AttributeProto::STRINGS);
+  a.add_strings("p");
+  a.add_strings("q");
+  EXPECT_EQ(std::get<std::vector<std::string>>(convert(a)), (std::vector<std::string>{"p", "q"}));
+  a.set_type(AttributeProto::TENSOR);
+  a.mutable_t()->set_data_type(TensorProto::INT32);
+  a.mutable_t()->add_int32_data(9);
+  auto t = std::get<kiln::ir::TensorDataPtr>(convert(a));
+  EXPECT_EQ(t->dtype, DType::I32);
+  EXPECT_EQ(t->toInts(), std::vector<int64_t>{9});
+  a.mutable_t()->add_int32_data(10);  // two values for a scalar
+  expectError([&] { convert(a); }, "attribute 'alpha' of Foo node 'f'");
+  a.set_type(AttributeProto::GRAPH);
+  expectError([&] { convert(a); }, "Foo node 'f': attribute 'alpha' is a subgraph");
+  a.set_type(AttributeProto::SPARSE_TENSOR);
+  expectError([&] { convert(a); }, "unsupported type SPARSE_TENSOR");
+}
+
+TEST_F(OnnxImportTest, InspectCountsSubgraphsAndParameters) {
+  ModelBuilder m(13);
+  m.input("cond", {}, TensorProto::BOOL);
+  m.input("x", {-1, 3});
+  m.floatInitializer("w", {2, 3}, {1, 2, 3, 4, 5, 6});
+  auto& c = m.node("Constant", {}, {"k"});
+  auto* v = c.add_attribute();
+  v->set_name("value_ints");
+  v->set_type(::onnx::AttributeProto::INTS);
+  for (int i = 0; i < 4; ++i) v->add_ints(i);
+  auto& iff = m.node("If", {"cond"}, {"y"}, "branch");
+  for (const char* branch : {"then_branch", "else_branch"}) {
+    auto* a = iff.add_attribute();
+    a->set_name(branch);
+    a->set_type(::onnx::AttributeProto::GRAPH);
+    auto* g = a->mutable_g();
+    g->set_name(branch);
+    auto* n = g->add_node();
+    n->set_op_type("Relu");
+    n->add_input("x");
+    n->add_output(std::string(branch) + "_out");
+    auto* o = g->add_output();
+    o->set_name(std::string(branch) + "_out");
+    o->mutable_type()->mutable_tensor_type()->set_elem_type(TensorProto::FLOAT);
+  }
+  m.output("y", {-1, 3});
+  std::string path = write("model/if.onnx", m.bytes());
+  kiln::onnx::ModelSummary s = kiln::onnx::inspectModel(path);
+  EXPECT_EQ(s.opHistogram.at("If"), 1);
+  EXPECT_EQ(s.opHistogram.at("Relu"), 2);
+  EXPECT_EQ(s.opHistogram.at("Constant"), 1);
+  EXPECT_EQ(s.nodeCount, 4);
+  EXPECT_EQ(s.parameterCount, 6 + 4);
+  EXPECT_EQ(s.unsupportedOps, std::vector<std::string>{"If"});
+  ASSERT_EQ(s.inputs.size(), 2u);
+  EXPECT_EQ(s.inputs[0].dtype, "bool");
+  EXPECT_TRUE(s.inputs[0].dims.empty());
+  EXPECT_EQ(s.inputs[1].dims[0], kiln::ir::Dim::named("N"));
+  EXPECT_EQ(s.producer, "kiln-test");
+  expectError([&] { kiln::onnx::importModel(path); }, "unsupported op 'If' (node 'branch')");
 }
 
 // ---- external data -----------------------------------------------------------------

@@ -248,6 +248,8 @@ TEST(TextIR, RoundTripsEveryAttributeKind) {
   a.set("name with spaces", int64_t{3});
   a.set("0starts_with_digit", int64_t{4});
   a.set("", int64_t{5});
+  a.set("-inf", int64_t{6});
+  a.set("name", int64_t{7});
   g.outputs.push_back(y);
   roundTrip(g);
 }
