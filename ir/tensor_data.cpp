@@ -61,7 +61,7 @@ TensorDataPtr TensorData::fromInts(const std::vector<int64_t>& v, std::vector<in
   t->dtype = DType::I64;
   t->shape = std::move(shape);
   t->bytes.resize(v.size() * 8);
-  std::memcpy(t->bytes.data(), v.data(), t->bytes.size());
+  if (!v.empty()) std::memcpy(t->bytes.data(), v.data(), t->bytes.size());
   return t;
 }
 
@@ -70,7 +70,7 @@ TensorDataPtr TensorData::fromFloats(const std::vector<float>& v, std::vector<in
   t->dtype = DType::F32;
   t->shape = std::move(shape);
   t->bytes.resize(v.size() * 4);
-  std::memcpy(t->bytes.data(), v.data(), t->bytes.size());
+  if (!v.empty()) std::memcpy(t->bytes.data(), v.data(), t->bytes.size());
   return t;
 }
 

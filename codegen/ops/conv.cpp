@@ -30,6 +30,14 @@ int64_t tileVectors(const Target& t, int64_t count) {
   return std::clamp<int64_t>((t.vectorRegisters - 1) / (count + 1), 1, kMaxTileVectors);
 }
 
+// Output channels per block: kMaxBlock, or a divisor of the group's channel
+// count close to it, which saves emitting a second (tail) block shape.
+int64_t channelBlock(int64_t ocPerGroup) {
+  for (int64_t b = kMaxBlock; b >= kMaxBlock - 1 && b >= 1; --b)
+    if (ocPerGroup % b == 0) return b;
+  return std::min(kMaxBlock, ocPerGroup);
+}
+
 ConvPlan planConv(KernelContext& ctx) {
   ConvPlan p;
   p.dt = requireFloatKernel(ctx, ctx.inputDType(0));
@@ -67,7 +75,7 @@ ConvPlan planConv(KernelContext& ctx) {
     // Chunks of about kLongRow / 2 columns, a multiple of the full block's
     // tile. Middle chunks must be all interior (only the first and last
     // chunks hold edge columns); a row too narrow for that is not split.
-    int64_t align = tileVectors(ctx.target, std::min(kMaxBlock, p.ocPerGroup)) * p.lanes;
+    int64_t align = tileVectors(ctx.target, channelBlock(p.ocPerGroup)) * p.lanes;
     int64_t len = ceilDiv(kLongRow / 2, align) * align, chunks = ceilDiv(row, len);
     auto [lo, hi] = convTileColumns(p);
     if (lo <= len && hi >= (chunks - 1) * len) {
@@ -79,7 +87,7 @@ ConvPlan planConv(KernelContext& ctx) {
 }
 
 // Columns [c0, c1) of a block's rows, all positions known at compile time:
-// runs of interior tiles, with masked edge tiles where the runs stop.
+// runs of interior tiles, and masked edge tiles where the runs stop.
 void emitColumns(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows, int64_t c0, int64_t c1) {
   auto [lo, hi] = convTileColumns(p);
   int64_t vectors = tileVectors(ctx.target, rows.count), width = vectors * p.lanes;
@@ -93,9 +101,18 @@ void emitColumns(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows, in
       start += tiles * width;
       continue;
     }
-    int64_t len = std::min(width, c1 - start);
-    emitConvEdgeTile(ctx, p, rows, start, c1, ceilDiv(len, p.lanes));
-    start += len;
+    // Full-width edge tiles up to the next interior run (or the end), then
+    // possibly one narrower tile for the row's last columns.
+    int64_t edges = 0;
+    auto interiorAt = [&](int64_t c) { return c >= lo && c + width <= std::min(c1, hi); };
+    while (start + (edges + 1) * width <= c1 && (edges == 0 || !interiorAt(start + edges * width))) ++edges;
+    if (edges > 0) {
+      emitConvEdgeTiles(ctx, p, rows, start, edges, vectors, c1);
+      start += edges * width;
+      continue;
+    }
+    emitConvEdgeTiles(ctx, p, rows, start, 1, ceilDiv(c1 - start, p.lanes), c1);
+    start = c1;
   }
 }
 
@@ -112,7 +129,7 @@ void emitMiddleChunk(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows
 void emitConv(KernelContext& ctx) {
   using namespace convir;
   ConvPlan p = planConv(ctx);
-  int64_t block = std::min(kMaxBlock, p.ocPerGroup);
+  int64_t block = channelBlock(p.ocPerGroup);
   int64_t fullBlocks = p.ocPerGroup / block, tail = p.ocPerGroup % block;
   int64_t blocks = fullBlocks + (tail ? 1 : 0);
   std::vector<int64_t> extents = {p.batch, p.groups, p.g.out[0], p.g.out[1], p.numChunks, blocks};

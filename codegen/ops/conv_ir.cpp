@@ -3,6 +3,7 @@
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/GlobalVariable.h>
 #include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/Metadata.h>
 
 #include <limits>
 
@@ -30,18 +31,6 @@ llvm::Value* mul(const KernelContext& ctx, llvm::Value* a, int64_t b) {
 
 llvm::Value* nest(const KernelContext& ctx, llvm::Value* base, int64_t extent, llvm::Value* index) {
   return add(ctx, mul(ctx, base, extent), index);
-}
-
-llvm::Value* smax(const KernelContext& ctx, llvm::Value* a, llvm::Value* b) {
-  auto *ca = asConst(a), *cb = asConst(b);
-  if (ca && cb) return ctx.i64(std::max(ca->getSExtValue(), cb->getSExtValue()));
-  return ctx.b.CreateBinaryIntrinsic(llvm::Intrinsic::smax, a, b);
-}
-
-llvm::Value* smin(const KernelContext& ctx, llvm::Value* a, llvm::Value* b) {
-  auto *ca = asConst(a), *cb = asConst(b);
-  if (ca && cb) return ctx.i64(std::min(ca->getSExtValue(), cb->getSExtValue()));
-  return ctx.b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, a, b);
 }
 
 llvm::Value* inRange(const KernelContext& ctx, llvm::Value* v, int64_t lo, int64_t hi) {
@@ -113,10 +102,29 @@ llvm::Value* loadIndex(const KernelContext& ctx, llvm::Value* table, llvm::Value
   return elem->isIntegerTy(64) ? v : ctx.b.CreateSExt(v, ctx.b.getInt64Ty());
 }
 
-void loopRange(KernelContext& ctx, llvm::Value* lo, llvm::Value* hi, const KernelContext::Body& body) {
-  auto *clo = asConst(lo), *chi = asConst(hi);
-  if (clo && chi && clo->getSExtValue() >= chi->getSExtValue()) return;
-  ctx.loop(lo, hi, 1, body);
+void loopNoUnroll(KernelContext& ctx, int64_t lo, int64_t hi, const KernelContext::Body& body) {
+  if (lo >= hi) return;
+  llvm::IRBuilder<>& b = ctx.b;
+  llvm::LLVMContext& lc = b.getContext();
+  llvm::Function* fn = b.GetInsertBlock()->getParent();
+  llvm::BasicBlock* pre = b.GetInsertBlock();
+  llvm::BasicBlock* bodyBB = llvm::BasicBlock::Create(lc, "tile_loop", fn);
+  llvm::BasicBlock* exit = llvm::BasicBlock::Create(lc, "tile_exit", fn);
+  b.CreateBr(bodyBB);
+  b.SetInsertPoint(bodyBB);
+  // Bottom-tested: the range is known non-empty.
+  llvm::PHINode* i = b.CreatePHI(b.getInt64Ty(), 2, "i");
+  i->addIncoming(ctx.i64(lo), pre);
+  body(i);
+  llvm::Value* next = b.CreateAdd(i, ctx.i64(1), "", true, true);
+  i->addIncoming(next, b.GetInsertBlock());
+  llvm::BranchInst* latch = b.CreateCondBr(b.CreateICmpSLT(next, ctx.i64(hi)), bodyBB, exit);
+  // !{!self, !{"llvm.loop.unroll.disable"}}, the loop ID being self-referential.
+  llvm::MDNode* disable = llvm::MDNode::get(lc, llvm::MDString::get(lc, "llvm.loop.unroll.disable"));
+  llvm::MDNode* id = llvm::MDNode::getDistinct(lc, {nullptr, disable});
+  id->replaceOperandWith(0, id);
+  latch->setMetadata(llvm::LLVMContext::MD_loop, id);
+  b.SetInsertPoint(exit);
 }
 
 void forEach(KernelContext& ctx, int64_t extent, const KernelContext::Body& body) {

@@ -1,10 +1,12 @@
 // Small IR-building helpers shared by the conv-family emitters: index
 // arithmetic on i64 values, splitting a parallel index into nest coordinates,
-// constant lookup tables, and clamped loops. Arithmetic helpers fold when both
-// operands are constants, so static geometry stays constant in the IR.
+// constant lookup tables, and loop forms. The arithmetic helpers drop adds of
+// 0 and multiplies by 1, and IRBuilder folds constant operands, so static
+// geometry stays constant in the IR.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,8 +20,6 @@ llvm::Value* add(const KernelContext& ctx, llvm::Value* a, int64_t b);
 llvm::Value* mul(const KernelContext& ctx, llvm::Value* a, int64_t b);
 // base * extent + index: one step of a row-major linearization.
 llvm::Value* nest(const KernelContext& ctx, llvm::Value* base, int64_t extent, llvm::Value* index);
-llvm::Value* smax(const KernelContext& ctx, llvm::Value* a, llvm::Value* b);
-llvm::Value* smin(const KernelContext& ctx, llvm::Value* a, llvm::Value* b);
 // lo <= v < hi (v signed).
 llvm::Value* inRange(const KernelContext& ctx, llvm::Value* v, int64_t lo, int64_t hi);
 
@@ -39,8 +39,10 @@ llvm::Value* indexTable(const KernelContext& ctx, const std::vector<int64_t>& va
 // Element i of an indexTable, widened to i64.
 llvm::Value* loadIndex(const KernelContext& ctx, llvm::Value* table, llvm::Value* i);
 
-// for (i = lo; i < hi; ++i) body(i); emits nothing when both are constants and lo >= hi.
-void loopRange(KernelContext& ctx, llvm::Value* lo, llvm::Value* hi, const KernelContext::Body& body);
+// for (i = lo; i < hi; ++i) body(i), marked so that LLVM does not unroll it:
+// for loops whose body is already a large register-blocked block, where
+// unrolling only multiplies compile time and code size.
+void loopNoUnroll(KernelContext& ctx, int64_t lo, int64_t hi, const KernelContext::Body& body);
 
 // for (i = 0; i < extent; ++i) body(i); a unit extent is just body(0).
 void forEach(KernelContext& ctx, int64_t extent, const KernelContext::Body& body);

@@ -29,10 +29,11 @@ struct ConvRows {
 void emitConvTileRun(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows, llvm::Value* begin,
                      int64_t tiles, int64_t vectors);
 
-// One tile of `vectors` x lanes columns at the compile-time column `start`
-// that masks the lanes reading outside X and the columns at or past `end`.
-void emitConvEdgeTile(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows, int64_t start,
-                      int64_t end, int64_t vectors);
+// `tiles` consecutive tiles of `vectors` x lanes columns from the
+// compile-time column `start` that mask the lanes reading outside X and the
+// columns at or past `end`.
+void emitConvEdgeTiles(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows, int64_t start,
+                       int64_t tiles, int64_t vectors, int64_t end);
 
 // The output columns [lo, hi) that vector tiles may cover: all taps inside X,
 // and for stride s > 1 the s-wide vector load of the last lane inside X too.

@@ -5,6 +5,8 @@
 // row of B, accumulated into the unit-stride output row, which LLVM vectorizes
 // into FMAs. (Cache blocking and packed microkernels are a later step.)
 // Softmax and the reductions are in linalg_softmax.cpp and linalg_reduce.cpp.
+#include <algorithm>
+
 #include "codegen/kernel_context.h"
 #include "codegen/ops/linalg_arith.h"
 #include "codegen/ops/loop_helpers.h"
@@ -90,6 +92,7 @@ void emitMatMul(KernelContext& ctx) {
   // 1-D operands become [1, K] / [K, 1]; the dropped output dim does not
   // change the output's element order.
   std::vector<int64_t> a = ctx.inputShape(0), b = ctx.inputShape(1);
+  if (a.empty() || b.empty()) ctx.fail("MatMul operands must have rank >= 1");
   if (a.size() == 1) a.insert(a.begin(), 1);
   if (b.size() == 1) b.push_back(1);
   int64_t M = a[a.size() - 2], K = a.back(), N = b.back();
@@ -144,6 +147,7 @@ void emitGemm(KernelContext& ctx) {
   DType t = ctx.outputDType(0);
   requireLinalgDType(ctx, t, /*allowInt=*/false);
   std::vector<int64_t> a = ctx.inputShape(0), b = ctx.inputShape(1);
+  if (a.size() != 2 || b.size() != 2) ctx.fail("A and B must have rank 2");
   bool transA = ctx.attrs().getInt("transA", 0) != 0;
   bool transB = ctx.attrs().getInt("transB", 0) != 0;
   double alpha = ctx.attrs().getFloat("alpha", 1.0f);
@@ -160,7 +164,10 @@ void emitGemm(KernelContext& ctx) {
   int64_t cStrideM = 0, cStrideN = 0;
   if (useC) {
     std::vector<int64_t> c = ctx.inputShape(2);
+    if (c.size() > 2) ctx.fail("C must have rank <= 2");
     while (c.size() < 2) c.insert(c.begin(), 1);
+    if ((c[0] != 1 && c[0] != M) || (c[1] != 1 && c[1] != N))
+      ctx.fail("C [{}, {}] does not broadcast to [{}, {}]", c[0], c[1], M, N);
     cStrideN = c[1] == 1 ? 0 : 1;
     cStrideM = c[0] == 1 ? 0 : c[1];
   }

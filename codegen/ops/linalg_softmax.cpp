@@ -91,6 +91,13 @@ void emitSoftmax(KernelContext& ctx) {
   if (axisAttr < -rank || axisAttr >= rank) ctx.fail("axis {} out of range for rank {}", axisAttr, rank);
   auto axis = static_cast<size_t>(axisAttr < 0 ? axisAttr + rank : axisAttr);
   int64_t outer = product(shape, 0, axis), n = shape[axis], inner = product(shape, axis + 1, shape.size());
+  // Softmax before opset 13 (imported with legacy_coerce_2d = 1) normalizes the
+  // input viewed as 2-D [outer, everything from axis on]: one softmax over the
+  // whole contiguous trailing block.
+  if (ctx.attrs().getInt("legacy_coerce_2d", 0) != 0) {
+    n = product(shape, axis, shape.size());
+    inner = 1;
+  }
   if (outer * n * inner == 0) return;
 
   // Scratch lanes for the inner > 1 case: bounded so the stack stays small.

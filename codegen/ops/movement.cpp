@@ -7,6 +7,8 @@
 //   Expand          source stride 0 along broadcast dims
 //   Concat          each input into its band of every outer row
 // Gather is in movement_gather.cpp.
+#include <algorithm>
+
 #include "codegen/kernel_context.h"
 #include "codegen/ops/loop_helpers.h"
 #include "ir/shape_rules/slice_params.h"

@@ -152,8 +152,10 @@ void inferShapesSqueeze(InferContext& ctx) {
   if (!x.rankKnown) return ctx.setOutput(0, unknownRank(x.dtype));
   int64_t rank = rankOf(x);
   std::vector<bool> squeezed(x.shape.size(), false);
-  if (ctx.hasInput(1)) {
-    for (int64_t axis : ctx.requireConstantInts(1, "axes")) {
+  std::vector<int64_t> axes;
+  if (ctx.hasInput(1)) axes = ctx.requireConstantInts(1, "axes");
+  if (!axes.empty()) {
+    for (int64_t axis : axes) {
       auto a = static_cast<size_t>(ctx.normalizeAxis(axis, rank));
       if (squeezed[a]) ctx.fail("axis {} is repeated", axis);
       if (x.shape[a].isStatic() && x.shape[a].value != 1)
@@ -161,8 +163,8 @@ void inferShapesSqueeze(InferContext& ctx) {
       squeezed[a] = true;
     }
   } else {
-    // No axes: every dim of size 1. A symbolic dim might be 1, so the rank is
-    // only known once all dims are static.
+    // No (or empty) axes: every dim of size 1, as ONNX Runtime does. A
+    // symbolic dim might be 1, so the rank is only known once all are static.
     for (size_t d = 0; d < x.shape.size(); ++d) {
       if (!x.shape[d].isStatic()) return ctx.setOutput(0, unknownRank(x.dtype));
       squeezed[d] = x.shape[d].value == 1;

@@ -29,9 +29,10 @@ def rand(*shape, dtype=np.float32, low=-1.0, high=1.0):
     return RNG.uniform(low, high, size=shape).astype(dtype)
 
 
-def add_case(name, op, x, attrs=None, inits=(), opset=13, dtype=np.float32, extra_inputs=()):
+def add_case(name, op, x, attrs=None, inits=(), opset=13, dtype=np.float32, runtime_inputs=()):
     """One node `op` reading graph input X (array x) followed by `inits`, a list of
-    (name, array or None); None makes an absent optional input ('')."""
+    (name, array or None); None makes an absent optional input (''). Then
+    `runtime_inputs`, (name, array) pairs fed as graph inputs (not constants)."""
     assert name not in CASES, name
     elem = onnx.mapping.NP_TYPE_TO_TENSOR_TYPE[np.dtype(dtype)]
     initializers, names = [], ["X"]
@@ -41,11 +42,12 @@ def add_case(name, op, x, attrs=None, inits=(), opset=13, dtype=np.float32, extr
             continue
         names.append(init_name)
         initializers.append(numpy_helper.from_array(value, init_name))
-    names += list(extra_inputs)
+    names += [n for n, _ in runtime_inputs]
     node = helper.make_node(op, names, ["Y"], **(attrs or {}))
     graph = helper.make_graph(
         [node], name,
-        [helper.make_tensor_value_info("X", elem, list(x.shape))],
+        [helper.make_tensor_value_info("X", elem, list(x.shape))] +
+        [helper.make_tensor_value_info(n, elem, list(a.shape)) for n, a in runtime_inputs],
         [helper.make_tensor_value_info("Y", elem, None)],
         initializer=initializers)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
@@ -58,7 +60,7 @@ def add_case(name, op, x, attrs=None, inits=(), opset=13, dtype=np.float32, extr
         for k, dim in enumerate(out.type.tensor_type.shape.dim):
             dim.dim_param = f"y{k}"
     del model.graph.value_info[:]
-    CASES[name] = (model, [x])
+    CASES[name] = (model, [x] + [a for _, a in runtime_inputs])
 
 
 # ---------------------------------------------------------------- Conv
@@ -117,6 +119,23 @@ conv("conv2d_3x3_oc6_w60", (1, 3, 4, 60), (6, 3, 3, 3), pads=[1, 1, 1, 1])
 conv("conv2d_1x1_w200_oc7", (1, 5, 2, 200), (7, 5, 1, 1))
 conv("conv1d_k5_s2_w300", (1, 2, 300), (3, 2, 5), pads=[2, 2], strides=[2])
 conv("conv3d_k3_w50", (1, 2, 3, 3, 50), (3, 2, 3, 3, 3), pads=[1, 1, 1, 1, 1, 1])
+# Weights that are not constants (fed at run time).
+add_case("conv2d_weights_as_inputs", "Conv", rand(1, 3, 6, 20), dict(pads=[1, 1, 1, 1]),
+         runtime_inputs=[("W", rand(5, 3, 3, 3)), ("B", rand(5))])
+add_case("convT2d_weights_as_inputs", "ConvTranspose", rand(1, 3, 4, 9), dict(strides=[2, 2]),
+         runtime_inputs=[("W", rand(3, 2, 3, 3)), ("B", rand(2))])
+add_case("batchnorm_params_as_inputs", "BatchNormalization", rand(1, 3, 4, 9), opset=15,
+         runtime_inputs=[("scale", rand(3)), ("B", rand(3)), ("mean", rand(3)),
+                         ("var", rand(3, low=0.1, high=2.0))])
+
+# Wide kernels (taps looped at run time), edges longer than a few tiles (masks
+# computed at run time) and strides above 4 (gathers).
+conv("conv1d_k20_p10_w100", (1, 2, 100), (3, 2, 20), pads=[10, 9])
+conv("conv1d_k257_p128_w300", (1, 2, 300), (4, 2, 257), pads=[128, 128])
+conv("conv1d_k21_s2_p10_w200", (1, 2, 200), (5, 2, 21), pads=[10, 10], strides=[2])
+conv("conv1d_k3_s5_w100", (1, 3, 100), (4, 3, 3), pads=[1, 1], strides=[5])
+conv("conv2d_3x3_s5_w60", (1, 2, 7, 60), (3, 2, 3, 3), pads=[1, 1, 1, 1], strides=[5, 5])
+conv("conv2d_dw3x3_s6_w130", (1, 3, 4, 130), (3, 1, 3, 3), group=3, pads=[1, 1, 1, 1], strides=[1, 6])
 conv("conv2d_1x1_large_chunked", (1, 48, 40, 33), (24, 48, 1, 1))
 conv("conv2d_1x1_stride2", (1, 8, 9, 10), (6, 8, 1, 1), strides=[2, 2])
 conv("conv2d_1x1_pad1", (1, 4, 5, 6), (3, 4, 1, 1), pads=[1, 1, 1, 1])

@@ -117,6 +117,12 @@ def gen_softmax(out):
     # Large logits overflow exp() unless the max is subtracted first.
     write_case(out, "softmax_large_logits", "Softmax", [("x", rand((5, 17), scale=200.0))])
     write_case(out, "softmax_f64", "Softmax", [("x", rand((3, 11), np.float64))], {"axis": -1})
+    # Before opset 13 Softmax normalizes over everything from `axis` on (the
+    # input coerced to 2-D); the importer marks it with legacy_coerce_2d.
+    for axis in (1, 2, -1):
+        write_case(out, f"softmax_opset11_3x4x5_axis{axis}", "Softmax", [("x", rand((3, 4, 5)))],
+                   {"axis": axis}, opset=11)
+    write_case(out, "softmax_opset11_default_axis", "Softmax", [("x", rand((2, 3, 7)))], opset=11)
 
 
 def reduce_case(out, op, shape, axes, keepdims=1, dtype=np.float32, noop=None):

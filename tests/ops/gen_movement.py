@@ -106,9 +106,10 @@ def gen_reshape_family(out):
     for axis in [0, 1, 2, -1, 3]:
         write_case(out, f"flatten_axis{axis}", "Flatten", [("x", rand((2, 3, 4)))], {"axis": axis})
     write_case(out, "flatten_default_u16", "Flatten", [("x", rand((5, 7, 3), np.uint16))])
-    for shape, axes in [((1, 3, 1, 5), [0, 2]), ((1, 3, 1, 5), [-2]), ((1, 3, 1, 5), None), ((7, 1), [1])]:
+    for shape, axes in [((1, 3, 1, 5), [0, 2]), ((1, 3, 1, 5), [-2]), ((1, 3, 1, 5), None), ((1, 3, 1, 5), []),
+                        ((7, 1), [1])]:
         consts = {1: ("axes", i64(axes))} if axes is not None else {}
-        axes_name = "none" if axes is None else "_".join(str(a) for a in axes)
+        axes_name = "absent" if axes is None else ("_".join(str(a) for a in axes) or "empty")
         write_case(out, f"squeeze_{shape_name(shape)}_axes{axes_name}", "Squeeze",
                    [("x", rand(shape, np.int32))], consts=consts)
     for shape, axes in [((3, 5), [0]), ((3, 5), [-1]), ((3, 5), [1, 3]), ((), [0]), ((16,), [0, -1])]:

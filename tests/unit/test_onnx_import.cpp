@@ -560,6 +560,21 @@ TEST_F(OnnxImportTest, LegacyForms) {
   Graph g = importBytes(r);
   EXPECT_EQ(constInts(g, onlyNode(g).inputs.at(1)), (std::vector<int64_t>{3, 2}));
 
+  // Cast opset 5 named the target type; Relu-1 carried consumed_inputs.
+  ModelBuilder c(5, 3);
+  c.input("x", {2}, TensorProto::INT32);
+  auto& cast = c.node("Cast", {"x"}, {"f"});
+  auto* to = cast.add_attribute();
+  to->set_name("to");
+  to->set_type(::onnx::AttributeProto::STRING);
+  to->set_s("FLOAT");
+  setInts(c.node("Relu", {"f"}, {"y"}), "consumed_inputs", {0});
+  c.output("y", {2});
+  Graph cg = importBytes(c);
+  ASSERT_EQ(cg.nodes.size(), 2u);
+  EXPECT_EQ(cg.nodes[0].attrs.getInt("to", 0), TensorProto::FLOAT);
+  EXPECT_TRUE(cg.nodes[1].attrs.all().empty());
+
   // Add opset 6 with broadcast along the trailing axis is numpy broadcasting.
   ModelBuilder a(6, 3);
   a.input("x", {2, 3});
