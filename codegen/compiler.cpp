@@ -8,6 +8,7 @@
 
 #include "codegen/jit.h"
 #include "codegen/lower.h"
+#include "codegen/work_estimate.h"
 #include "passes/memory_plan.h"
 
 namespace kiln::codegen {
@@ -100,6 +101,7 @@ std::shared_ptr<const runtime::CompiledModel> compileStaticGraph(const ir::Graph
     launch.name = k.symbol;
     launch.fn = reinterpret_cast<runtime::KernelFn>(addresses[i]);
     launch.parallelExtent = k.parallelExtent;
+    launch.splitAcrossThreads = estimateWork(g, n) >= kMinParallelWork;
     for (ir::ValueId v : n.inputs) launch.args.push_back(buffers.ref(v));
     for (ir::ValueId v : n.outputs) {
       runtime::BufferRef r = buffers.ref(v);

@@ -40,7 +40,7 @@ std::vector<Tensor> CompiledModel::run(const std::vector<Tensor>& inputs, Thread
     for (const BufferRef& r : k.args) args.push_back(resolve(r));
     void* const* a = args.data();
     KernelFn fn = k.fn;
-    if (k.parallelExtent <= 1) {
+    if (k.parallelExtent <= 1 || !k.splitAcrossThreads) {
       fn(a, 0, k.parallelExtent);
     } else {
       pool.parallelFor(k.parallelExtent, [fn, a](int64_t b, int64_t e) { fn(a, b, e); });

@@ -35,6 +35,7 @@ struct KernelLaunch {
   std::string name;  // symbol name, for profiles and errors
   KernelFn fn = nullptr;
   int64_t parallelExtent = 1;
+  bool splitAcrossThreads = true;  // false: too little work to pay for a hand-off
   std::vector<BufferRef> args;
 };
 

@@ -1,8 +1,14 @@
 // A persistent pool of worker threads. parallelFor splits [0, extent) into
 // contiguous chunks, one per thread; the calling thread runs chunk 0, so a
 // pool of N threads has N-1 workers. Calls from different threads serialize.
+//
+// A model launches hundreds of kernels per run, many of them short, so the
+// hand-off must cost microseconds: workers spin on an atomic generation
+// counter for a while before sleeping on a condition variable, and the caller
+// spins on an atomic completion count.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -29,13 +35,14 @@ class ThreadPool {
   int numThreads_;
   std::vector<std::thread> workers_;
   std::mutex runMutex_;  // one parallelFor at a time
-  std::mutex mutex_;
-  std::condition_variable wake_, done_;
+  std::mutex sleepMutex_;
+  std::condition_variable wake_;
   const std::function<void(int64_t, int64_t)>* job_ = nullptr;
   int64_t extent_ = 0;
-  uint64_t generation_ = 0;
-  int pending_ = 0;
-  bool stop_ = false;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> pending_{0};
+  std::atomic<int> sleepers_{0};
+  std::atomic<bool> stop_{false};
 };
 
 }  // namespace kiln::runtime
