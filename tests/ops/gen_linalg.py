@@ -16,7 +16,9 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
-OPSET = 17  # the newest opset the installed onnx (1.12) checks
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from op_case import OPSET, write_case  # noqa: E402
+
 rng = np.random.default_rng(20240607)
 
 
@@ -24,40 +26,6 @@ def rand(shape, dtype=np.float32, scale=1.0):
     if np.issubdtype(dtype, np.integer):
         return rng.integers(-50, 50, size=shape).astype(dtype)
     return (rng.standard_normal(shape) * scale).astype(dtype)
-
-
-def write_case(outdir, name, op, inputs, attrs=None, consts=None, opset=OPSET):
-    """One-node model. `inputs` lists (name, array) graph inputs in node-input
-    order; `consts` maps node-input position -> (name, array) initializers
-    (position -1 entries are absent optional inputs, given as name '')."""
-    consts = consts or {}
-    node_inputs, graph_inputs, inits = [], [], []
-    feeds = list(inputs)
-    total = len(inputs) + len(consts)
-    for pos in range(total):
-        if pos in consts:
-            cname, arr = consts[pos]
-            node_inputs.append(cname)
-            if cname:
-                inits.append(numpy_helper.from_array(np.asarray(arr), cname))
-        else:
-            iname, arr = feeds.pop(0)
-            node_inputs.append(iname)
-            graph_inputs.append(helper.make_tensor_value_info(
-                iname, onnx.mapping.NP_TYPE_TO_TENSOR_TYPE[arr.dtype], arr.shape))
-    node = helper.make_node(op, node_inputs, ["y"], **(attrs or {}))
-    output = onnx.ValueInfoProto()
-    output.name = "y"  # typed by ONNX shape inference below
-    graph = helper.make_graph([node], name, graph_inputs, [output], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
-    model = onnx.shape_inference.infer_shapes(model, strict_mode=True)
-    del model.graph.value_info[:]
-    onnx.checker.check_model(model)
-    case_dir = os.path.join(outdir, name)
-    os.makedirs(case_dir, exist_ok=True)
-    onnx.save(model, os.path.join(case_dir, "model.onnx"))
-    for k, (_, arr) in enumerate(inputs):
-        np.save(os.path.join(case_dir, f"input_{k}.npy"), arr)
 
 
 def shape_name(shape):

@@ -1,0 +1,43 @@
+"""Shared by the op-case generators (tests/ops/gen_*.py): writes one test case,
+a one-node ONNX model plus its input arrays, in the layout run_cases.py reads."""
+
+import os
+
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
+
+OPSET = 17  # the newest opset the installed onnx (1.12) checks
+
+
+def write_case(outdir, name, op, inputs, attrs=None, consts=None, opset=OPSET):
+    """One-node model. `inputs` lists (name, array) graph inputs in node-input
+    order; `consts` maps node-input position -> (name, array) initializers
+    (a name of "" leaves that optional input absent)."""
+    consts = consts or {}
+    node_inputs, graph_inputs, inits = [], [], []
+    feeds = list(inputs)
+    for pos in range(len(inputs) + len(consts)):
+        if pos in consts:
+            cname, arr = consts[pos]
+            node_inputs.append(cname)
+            if cname:
+                inits.append(numpy_helper.from_array(np.asarray(arr), cname))
+        else:
+            iname, arr = feeds.pop(0)
+            node_inputs.append(iname)
+            graph_inputs.append(helper.make_tensor_value_info(
+                iname, onnx.mapping.NP_TYPE_TO_TENSOR_TYPE[arr.dtype], arr.shape))
+    node = helper.make_node(op, node_inputs, ["y"], **(attrs or {}))
+    output = onnx.ValueInfoProto()
+    output.name = "y"  # typed by ONNX shape inference below
+    graph = helper.make_graph([node], name, graph_inputs, [output], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model = onnx.shape_inference.infer_shapes(model, strict_mode=True)
+    del model.graph.value_info[:]
+    onnx.checker.check_model(model)
+    case_dir = os.path.join(outdir, name)
+    os.makedirs(case_dir, exist_ok=True)
+    onnx.save(model, os.path.join(case_dir, "model.onnx"))
+    for k, (_, arr) in enumerate(inputs):
+        np.save(os.path.join(case_dir, f"input_{k}.npy"), arr)
