@@ -46,7 +46,7 @@ extern "C" {
 
 void kiln_options_init(kiln_options* options) {
   options->threads = 1;
-  options->opt_level = 2;
+  options->opt_level = 3;
 }
 
 kiln_model* kiln_model_load(const char* onnx_path, const kiln_options* options) {

@@ -15,7 +15,7 @@ namespace kiln::cli {
 // Options every compiling subcommand takes.
 struct CompileFlags {
   int threads = 1;
-  int optLevel = 2;
+  int optLevel = 3;
 };
 
 // Imports the ONNX model and wraps it for JIT compilation.

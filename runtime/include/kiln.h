@@ -44,7 +44,7 @@ typedef struct kiln_tensor {
 
 typedef struct kiln_options {
   int32_t threads;   /* worker threads for one run; 0 = 1 */
-  int32_t opt_level; /* 0..3, like -O0..-O3; default 2 */
+  int32_t opt_level; /* 0..3, like -O0..-O3; default 3 */
 } kiln_options;
 
 typedef struct kiln_model kiln_model;
