@@ -156,6 +156,11 @@ void KernelContext::ifThen(Value* cond, const std::function<void()>& then) {
   b.SetInsertPoint(join);
 }
 
+size_t KernelContext::normalizeAxis(int64_t axis, int64_t rank) const {
+  if (axis < -rank || axis >= rank) fail("axis {} out of range for rank {}", axis, rank);
+  return static_cast<size_t>(axis < 0 ? axis + rank : axis);
+}
+
 Value* KernelContext::linearIndex(const std::vector<int64_t>& shape,
                                   const std::vector<Value*>& idx) const {
   std::vector<int64_t> strides = stridesOf(shape);

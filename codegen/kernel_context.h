@@ -91,6 +91,10 @@ class KernelContext {
   // if (cond) then(); emitted as a branch.
   void ifThen(llvm::Value* cond, const std::function<void()>& then);
 
+  // Normalizes a possibly negative axis into [0, rank); fails when out of range
+  // (the same rule as ir::InferContext::normalizeAxis).
+  size_t normalizeAxis(int64_t axis, int64_t rank) const;
+
   // Row-major linear index of `idx` in a tensor of `shape` (i64 values).
   llvm::Value* linearIndex(const std::vector<int64_t>& shape,
                            const std::vector<llvm::Value*>& idx) const;

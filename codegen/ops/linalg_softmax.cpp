@@ -87,9 +87,7 @@ void emitSoftmax(KernelContext& ctx) {
   requireLinalgDType(ctx, t, /*allowInt=*/false);
   std::vector<int64_t> shape = ctx.inputShape(0);
   auto rank = static_cast<int64_t>(shape.size());
-  int64_t axisAttr = ctx.attrs().getInt("axis", -1);
-  if (axisAttr < -rank || axisAttr >= rank) ctx.fail("axis {} out of range for rank {}", axisAttr, rank);
-  auto axis = static_cast<size_t>(axisAttr < 0 ? axisAttr + rank : axisAttr);
+  size_t axis = ctx.normalizeAxis(ctx.attrs().getInt("axis", -1), rank);
   int64_t outer = product(shape, 0, axis), n = shape[axis], inner = product(shape, axis + 1, shape.size());
   // Softmax before opset 13 (imported with legacy_coerce_2d = 1) normalizes the
   // input viewed as 2-D [outer, everything from axis on]: one softmax over the

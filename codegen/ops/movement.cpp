@@ -78,9 +78,7 @@ void emitTranspose(KernelContext& ctx) {
 void emitConcat(KernelContext& ctx) {
   std::vector<int64_t> outShape = ctx.outputShape(0);
   auto rank = static_cast<int64_t>(outShape.size());
-  int64_t axisAttr = ctx.attrs().getInt("axis", 0);
-  if (axisAttr < -rank || axisAttr >= rank) ctx.fail("axis {} out of range for rank {}", axisAttr, rank);
-  auto axis = static_cast<size_t>(axisAttr < 0 ? axisAttr + rank : axisAttr);
+  size_t axis = ctx.normalizeAxis(ctx.attrs().getInt("axis", 0), rank);
   int64_t outer = product(outShape, 0, axis), inner = product(outShape, axis + 1, outShape.size());
   int64_t rowLen = outShape[axis] * inner;
   std::vector<int64_t> bandLen, bandOffset;

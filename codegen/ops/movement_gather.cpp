@@ -13,9 +13,7 @@ namespace kiln::codegen {
 void emitGather(KernelContext& ctx) {
   std::vector<int64_t> dataShape = ctx.inputShape(0);
   auto rank = static_cast<int64_t>(dataShape.size());
-  int64_t axisAttr = ctx.attrs().getInt("axis", 0);
-  if (axisAttr < -rank || axisAttr >= rank) ctx.fail("axis {} out of range for rank {}", axisAttr, rank);
-  auto axis = static_cast<size_t>(axisAttr < 0 ? axisAttr + rank : axisAttr);
+  size_t axis = ctx.normalizeAxis(ctx.attrs().getInt("axis", 0), rank);
   DType indexType = ctx.inputDType(1);
   if (indexType != DType::I32 && indexType != DType::I64)
     ctx.fail("indices must be int32 or int64, got {}", dtypeName(indexType));
