@@ -1,5 +1,7 @@
 #include "codegen/jit_model.h"
 
+#include <cstring>
+
 #include "passes/specialize_shapes.h"
 
 namespace kiln::codegen {
@@ -8,43 +10,116 @@ namespace {
 double msSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
+
+std::vector<uint8_t> bytesOf(const runtime::Tensor& t) {
+  const auto* p = static_cast<const uint8_t*>(t.data());
+  return std::vector<uint8_t>(p, p + t.byteSize());
+}
 }  // namespace
 
 JitModel::JitModel(ir::Graph graph, CompileOptions options)
-    : graph_(std::move(graph)), options_(std::move(options)) {}
+    : graph_(std::move(graph)), options_(std::move(options)), producer_(graph_.values.size(), -1),
+      valueKeyed_(graph_.inputs.size(), false) {
+  for (size_t n = 0; n < graph_.nodes.size(); ++n)
+    for (ir::ValueId v : graph_.nodes[n].outputs)
+      if (v != ir::kNoValue) producer_.at(static_cast<size_t>(v)) = static_cast<int>(n);
+}
 
-JitModel::Variant JitModel::specialize(const std::vector<std::vector<int64_t>>& inputShapes) {
+bool JitModel::isValueKeyed(size_t i) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (auto it = variants_.find(inputShapes); it != variants_.end()) return it->second;
+  return valueKeyed_.at(i);
+}
 
+JitModel::Key JitModel::keyOf(const std::vector<runtime::Tensor>& inputs) const {
+  Key key;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    key.first.push_back(inputs[i].shape());
+    if (valueKeyed_[i]) key.second.push_back(bytesOf(inputs[i]));
+  }
+  return key;
+}
+
+JitModel::Variant JitModel::compile(const std::vector<runtime::Tensor>& inputs) const {
   Variant v;
   auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::vector<int64_t>> shapes;
+  std::vector<ir::TensorDataPtr> values(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    shapes.push_back(inputs[i].shape());
+    if (!valueKeyed_[i]) continue;
+    auto data = std::make_shared<ir::TensorData>();
+    data->dtype = inputs[i].dtype();
+    data->shape = inputs[i].shape();
+    data->bytes = bytesOf(inputs[i]);
+    values[i] = std::move(data);
+  }
   ir::Graph g = graph_;
   JitConstantEvaluator evaluator(options_.target);
-  passes::specializeShapes(g, inputShapes, evaluator);
+  passes::specializeShapes(g, shapes, evaluator, values);
   g.removeDeadCode();
   v.stats.specializeMs = msSince(t0);
 
   auto t1 = std::chrono::steady_clock::now();
   v.model = compileStaticGraph(g, options_);
   v.stats.codegenMs = msSince(t1);
-  variants_.emplace(inputShapes, v);
   return v;
 }
 
-std::vector<runtime::Tensor> JitModel::run(const std::vector<runtime::Tensor>& inputs,
-                                           runtime::ThreadPool& pool) {
+bool JitModel::keyInputsFeeding(ir::ValueId v, const std::vector<runtime::Tensor>& inputs,
+                                const Error& why) {
+  // Walk the producers backwards from v to the graph inputs it depends on.
+  std::vector<bool> seen(graph_.values.size(), false);
+  std::vector<ir::ValueId> stack{v};
+  std::vector<size_t> feeding;
+  while (!stack.empty()) {
+    ir::ValueId cur = stack.back();
+    stack.pop_back();
+    if (cur == ir::kNoValue || seen.at(static_cast<size_t>(cur))) continue;
+    seen[static_cast<size_t>(cur)] = true;
+    for (size_t i = 0; i < graph_.inputs.size(); ++i)
+      if (graph_.inputs[i] == cur) feeding.push_back(i);
+    if (int n = producer_[static_cast<size_t>(cur)]; n >= 0)
+      for (ir::ValueId in : graph_.nodes[static_cast<size_t>(n)].inputs) stack.push_back(in);
+  }
+  bool marked = false;
+  for (size_t i : feeding) {
+    if (valueKeyed_[i]) continue;
+    if (inputs[i].numElements() > kMaxKeyedElements)
+      fail("{} (it is computed from input '{}' with {} elements; Kiln specializes only on the contents of "
+           "inputs of at most {} elements)",
+           why.what(), graph_.value(graph_.inputs[i]).name, inputs[i].numElements(), kMaxKeyedElements);
+    valueKeyed_[i] = true;
+    marked = true;
+  }
+  return marked;
+}
+
+JitModel::Variant JitModel::specialize(const std::vector<runtime::Tensor>& inputs) {
   if (inputs.size() != graph_.inputs.size())
     fail("model takes {} inputs, got {}", graph_.inputs.size(), inputs.size());
-  std::vector<std::vector<int64_t>> shapes;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const ir::Value& v = graph_.value(graph_.inputs[i]);
     if (inputs[i].dtype() != v.type.dtype)
       fail("input '{}' has dtype {}, expected {}", v.name, dtypeName(inputs[i].dtype()),
            dtypeName(v.type.dtype));
-    shapes.push_back(inputs[i].shape());
   }
-  return specialize(shapes).model->run(inputs, pool);
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (;;) {
+    Key key = keyOf(inputs);
+    if (auto it = variants_.find(key); it != variants_.end()) return it->second;
+    try {
+      Variant v = compile(inputs);
+      variants_.emplace(std::move(key), v);
+      return v;
+    } catch (const ir::ValueRequired& e) {
+      if (!keyInputsFeeding(e.value, inputs, e)) throw;
+    }
+  }
+}
+
+std::vector<runtime::Tensor> JitModel::run(const std::vector<runtime::Tensor>& inputs,
+                                           runtime::ThreadPool& pool) {
+  return specialize(inputs).model->run(inputs, pool);
 }
 
 }  // namespace kiln::codegen

@@ -1,6 +1,14 @@
 // A model compiled just in time: holds the imported graph and compiles one
 // variant per distinct set of concrete input shapes on first use, caching it
 // for the life of the object. Thread-safe.
+//
+// Shape-determining inputs: when a shape rule or emitter needs the contents of
+// a value (ir::ValueRequired: e.g. Reshape's `shape`, Slice's `starts`, Resize's
+// `scales` fed from outside the graph), the graph inputs that value is computed
+// from become *value-keyed*: their contents are bound as constants during
+// specialization and are part of the variant key, the way a JIT specializes on
+// a function's static arguments. Only small inputs (kMaxKeyedElements) are
+// keyed; a value computed from a large input is reported as an error.
 #pragma once
 
 #include <chrono>
@@ -23,6 +31,9 @@ struct CompileStats {
 
 class JitModel {
  public:
+  // Largest input (in elements) whose contents may key a variant.
+  static constexpr int64_t kMaxKeyedElements = 4096;
+
   JitModel(ir::Graph graph, CompileOptions options);
 
   const ir::Graph& graph() const { return graph_; }
@@ -32,19 +43,32 @@ class JitModel {
     std::shared_ptr<const runtime::CompiledModel> model;
     CompileStats stats;
   };
-  // inputShapes[i] is the shape of graph().inputs[i].
-  Variant specialize(const std::vector<std::vector<int64_t>>& inputShapes);
+  // The variant for these inputs (graph().inputs order; dtypes must match),
+  // compiled on first use. Their shapes, and the contents of value-keyed
+  // inputs, select it.
+  Variant specialize(const std::vector<runtime::Tensor>& inputs);
 
-  // Runs on inputs in graph().inputs order (dtypes must match; shapes select
-  // the variant). Returns outputs in graph().outputs order.
+  // Runs on inputs in graph().inputs order. Returns outputs in graph().outputs order.
   std::vector<runtime::Tensor> run(const std::vector<runtime::Tensor>& inputs,
                                    runtime::ThreadPool& pool);
 
+  // Whether graph().inputs[i] has been found to determine shapes.
+  bool isValueKeyed(size_t i) const;
+
  private:
+  using Key = std::pair<std::vector<std::vector<int64_t>>, std::vector<std::vector<uint8_t>>>;
+  Key keyOf(const std::vector<runtime::Tensor>& inputs) const;
+  Variant compile(const std::vector<runtime::Tensor>& inputs) const;
+  // Marks the graph inputs that `v` is computed from as value-keyed; returns
+  // false when there is none left to mark.
+  bool keyInputsFeeding(ir::ValueId v, const std::vector<runtime::Tensor>& inputs, const Error& why);
+
   ir::Graph graph_;
   CompileOptions options_;
-  std::mutex mutex_;
-  std::map<std::vector<std::vector<int64_t>>, Variant> variants_;
+  std::vector<int> producer_;  // value id -> index of the node that computes it, or -1
+  mutable std::mutex mutex_;
+  std::vector<bool> valueKeyed_;  // per graph input
+  std::map<Key, Variant> variants_;
 };
 
 }  // namespace kiln::codegen

@@ -43,6 +43,15 @@ const ir::TensorData* KernelContext::inputConstant(size_t i) const {
   return graph.value(node.inputs[i]).constant.get();
 }
 
+const ir::TensorData& KernelContext::requireConstant(size_t i, const char* what) const {
+  if (!hasInput(i)) fail("{} (input {}) is required", what, i);
+  const ir::TensorData* c = inputConstant(i);
+  if (!c)
+    throw ir::ValueRequired(graph.describe(node) + fmt::format(": {} (input {}) must be a constant", what, i),
+                            node.inputs[i]);
+  return *c;
+}
+
 llvm::Type* KernelContext::llvmType(DType t) const {
   switch (t) {
     case DType::F32: return b.getFloatTy();

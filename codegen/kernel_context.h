@@ -55,6 +55,8 @@ class KernelContext {
   // may specialize on it (e.g. Resize scales) but must also accept non-constant
   // inputs where the op's shape rule does.
   const ir::TensorData* inputConstant(size_t i) const;
+  // Contents of constant input i; throws ir::ValueRequired when not constant.
+  const ir::TensorData& requireConstant(size_t i, const char* what) const;
   const ir::Attributes& attrs() const { return node.attrs; }
 
   // ---- constants and types

@@ -75,6 +75,16 @@ class Attributes {
 using ValueId = int;
 constexpr ValueId kNoValue = -1;
 
+// Thrown by a shape rule or kernel emitter that needs the contents of a value
+// which is not constant (e.g. Reshape's `shape` fed by a graph input). The JIT
+// reacts by specializing on the contents of the graph inputs that value is
+// computed from (codegen/jit_model.h); elsewhere it is an ordinary Error.
+class ValueRequired : public Error {
+ public:
+  ValueRequired(const std::string& msg, ValueId v) : Error(msg), value(v) {}
+  ValueId value;
+};
+
 struct Value {
   std::string name;
   TensorType type;

@@ -12,10 +12,14 @@ const TensorData* InferContext::inputConstant(size_t i) const {
   return graph.value(node.inputs[i]).constant.get();
 }
 
-std::vector<int64_t> InferContext::requireConstantInts(size_t i, const char* what) const {
+const TensorData& InferContext::requireConstant(size_t i, const char* what) const {
+  if (!hasInput(i)) fail("{} (input {}) is required", what, i);
   const TensorData* c = inputConstant(i);
-  if (!c) fail("{} (input {}) must be a constant or computable from static shapes", what, i);
-  return c->toInts();
+  if (!c)
+    throw ValueRequired(graph.describe(node) + fmt::format(": {} (input {}) must be a constant or computable "
+                                                           "from static shapes", what, i),
+                        node.inputs[i]);
+  return *c;
 }
 
 void InferContext::setOutput(size_t i, TensorType t) {

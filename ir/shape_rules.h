@@ -26,8 +26,12 @@ class InferContext {
   const TensorType& inputType(size_t i) const;
   // Constant contents of input i, or nullptr when absent or not constant.
   const TensorData* inputConstant(size_t i) const;
-  // Constant input i as integers; fails naming the node if it is not constant.
-  std::vector<int64_t> requireConstantInts(size_t i, const char* what) const;
+  // Constant contents of input i; throws ValueRequired naming the node and
+  // `what` when it is not constant (its contents are needed to infer shapes).
+  const TensorData& requireConstant(size_t i, const char* what) const;
+  std::vector<int64_t> requireConstantInts(size_t i, const char* what) const {
+    return requireConstant(i, what).toInts();
+  }
   const Attributes& attrs() const { return node.attrs; }
   void setOutput(size_t i, TensorType t);
   // Normalizes a possibly negative axis into [0, rank); fails when out of range.

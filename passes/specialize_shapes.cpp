@@ -59,10 +59,20 @@ bool outputsFoldable(const ir::Graph& g, const ir::Node& n, int64_t maxBytes) {
 }  // namespace
 
 void specializeShapes(ir::Graph& g, const std::vector<std::vector<int64_t>>& inputShapes,
-                      ConstantEvaluator& evaluator, int64_t maxFoldBytes) {
+                      ConstantEvaluator& evaluator, const std::vector<ir::TensorDataPtr>& inputValues,
+                      int64_t maxFoldBytes) {
   if (inputShapes.size() != g.inputs.size())
     fail("model has {} inputs, {} shapes given", g.inputs.size(), inputShapes.size());
-  for (size_t i = 0; i < inputShapes.size(); ++i) bindInput(g, i, inputShapes[i]);
+  if (!inputValues.empty() && inputValues.size() != g.inputs.size())
+    fail("model has {} inputs, {} input values given", g.inputs.size(), inputValues.size());
+  for (size_t i = 0; i < inputShapes.size(); ++i) {
+    bindInput(g, i, inputShapes[i]);
+    if (!inputValues.empty() && inputValues[i]) {
+      if (inputValues[i]->shape != inputShapes[i] || inputValues[i]->dtype != g.type(g.inputs[i]).dtype)
+        fail("internal error: value bound to input '{}' does not match its type", g.value(g.inputs[i]).name);
+      g.value(g.inputs[i]).constant = inputValues[i];
+    }
+  }
 
   std::vector<ir::Node> kept;
   kept.reserve(g.nodes.size());

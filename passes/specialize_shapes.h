@@ -16,9 +16,14 @@ namespace kiln::passes {
 
 // inputShapes[i] is the concrete shape of graph.inputs[i]; it must agree with
 // the input's declared static dims (throws kiln::Error naming the input
-// otherwise). Folded nodes are removed; run Graph::removeDeadCode afterwards.
-// `maxFoldBytes` bounds the output size of a node that is folded.
+// otherwise). inputValues, when not empty, has one entry per input: non-null
+// entries bind that input's contents as a constant (shape-determining inputs
+// such as a Reshape `shape` fed from outside the graph). Folded nodes are
+// removed; run Graph::removeDeadCode afterwards. `maxFoldBytes` bounds the
+// output size of a node that is folded. A rule that needs the contents of a
+// non-constant value throws ir::ValueRequired.
 void specializeShapes(ir::Graph& graph, const std::vector<std::vector<int64_t>>& inputShapes,
-                      ConstantEvaluator& evaluator, int64_t maxFoldBytes = int64_t{64} << 20);
+                      ConstantEvaluator& evaluator, const std::vector<ir::TensorDataPtr>& inputValues = {},
+                      int64_t maxFoldBytes = int64_t{64} << 20);
 
 }  // namespace kiln::passes

@@ -113,9 +113,7 @@ void emitSlice(KernelContext& ctx) {
   std::vector<int64_t> inShape = ctx.inputShape(0), outShape = ctx.outputShape(0);
   auto constantInts = [&](size_t i, const char* what) -> std::vector<int64_t> {
     if (!ctx.hasInput(i)) return {};
-    const ir::TensorData* c = ctx.inputConstant(i);
-    if (!c) ctx.fail("{} (input {}) must be a constant", what, i);
-    return c->toInts();
+    return ctx.requireConstant(i, what).toInts();
   };
   std::vector<ir::SliceAxis> axes =
       ir::resolveSlice(ctx, inShape, constantInts(1, "starts"), constantInts(2, "ends"),

@@ -39,9 +39,7 @@ int bench(const BenchArgs& a) {
   double importMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   std::vector<runtime::Tensor> inputs =
       a.inputs.empty() ? randomInputs(model->graph(), a.shapes, 42) : collectInputs(model->graph(), a.inputs);
-  std::vector<std::vector<int64_t>> shapes;
-  for (const auto& t : inputs) shapes.push_back(t.shape());
-  codegen::JitModel::Variant v = model->specialize(shapes);
+  codegen::JitModel::Variant v = model->specialize(inputs);
 
   runtime::ThreadPool pool(a.flags.threads);
   for (int i = 0; i < a.warmup; ++i) v.model->run(inputs, pool);

@@ -378,6 +378,8 @@ void inferShapesResize(InferContext& ctx) {
 
   TensorType out = x;
   const TensorData* given = ctx.inputConstant(hasSizes ? 3 : 2);
+  // A static X with unknown scales/sizes: specialization needs their contents.
+  if (!given && x.isStatic()) given = &ctx.requireConstant(hasSizes ? 3 : 2, hasSizes ? "sizes" : "scales");
   if (!given) {
     for (int64_t ax : axes) out.shape[static_cast<size_t>(ax)] = Dim::unknown();
     return ctx.setOutput(0, std::move(out));

@@ -20,9 +20,7 @@ template <typename Ctx>
 std::vector<bool> reducedAxes(const Ctx& ctx, int64_t rank) {
   std::vector<int64_t> axes;
   if (ctx.hasInput(1)) {
-    const TensorData* c = ctx.inputConstant(1);
-    if (!c) ctx.fail("axes (input 1) must be a constant");
-    axes = c->toInts();
+    axes = ctx.requireConstant(1, "axes").toInts();
   }
   std::vector<bool> reduced(static_cast<size_t>(rank), false);
   if (axes.empty()) {
