@@ -73,7 +73,8 @@ class KernelContext {
 
   // ---- arithmetic helpers
   // Converts v from dtype `from` to dtype `to` with ONNX Cast semantics
-  // (float->int truncates toward zero; anything->bool is `!= 0`).
+  // (float->int truncates toward zero; anything->bool is `!= 0`; to bf16 keeps
+  // the upper half of the f32 value, as the ONNX reference implementation does).
   llvm::Value* convert(llvm::Value* v, DType from, DType to) const;
   // Calls an overloaded LLVM intrinsic, e.g. callIntrinsic(Intrinsic::exp, {x}).
   llvm::Value* callIntrinsic(llvm::Intrinsic::ID id, llvm::ArrayRef<llvm::Value*> args) const;

@@ -3,78 +3,13 @@
 // math on f16/bf16 is done in f32 and rounded back on store.
 #include <llvm/IR/Intrinsics.h>
 
-#include "codegen/ops/broadcast_loop.h"
+#include "codegen/ops/elementwise_common.h"
 
 namespace kiln::codegen {
 
 namespace {
 
 using llvm::Value;
-
-DType computeType(DType t) { return (t == DType::F16 || t == DType::BF16) ? DType::F32 : t; }
-
-// A libm function of one argument (tanhf/tanh, erff/erf) that touches no memory.
-Value* callLibm(KernelContext& ctx, const char* f32Name, const char* f64Name, Value* x) {
-  bool isDouble = x->getType()->isDoubleTy();
-  llvm::FunctionType* ty = llvm::FunctionType::get(x->getType(), {x->getType()}, false);
-  llvm::FunctionCallee fn = ctx.module.getOrInsertFunction(isDouble ? f64Name : f32Name, ty);
-  llvm::CallInst* call = ctx.b.CreateCall(fn, {x});
-  call->setDoesNotAccessMemory();
-  call->setDoesNotThrow();
-  return call;
-}
-
-Value* fconst(Value* like, double v) { return llvm::ConstantFP::get(like->getType(), v); }
-
-// Elementwise over input 0 in its compute type.
-void unary(KernelContext& ctx, const std::function<Value*(Value*, DType)>& fn) {
-  DType in = ctx.inputDType(0), out = ctx.outputDType(0), ct = computeType(in);
-  emitBroadcastLoop(ctx, {0}, [&](const std::vector<Value*>& a) {
-    return ctx.convert(fn(ctx.convert(a[0], in, ct), ct), ct, out);
-  });
-}
-
-void unaryFloat(KernelContext& ctx, const std::function<Value*(Value*)>& fn) {
-  unary(ctx, [&](Value* x, DType) { return fn(x); });
-}
-
-// Binary op over inputs 0 and 1 computed in the first input's compute type.
-void binary(KernelContext& ctx, const std::function<Value*(Value*, Value*, DType)>& fn) {
-  DType in = ctx.inputDType(0), in1 = ctx.inputDType(1), out = ctx.outputDType(0);
-  DType ct = computeType(in);
-  emitBroadcastLoop(ctx, {0, 1}, [&](const std::vector<Value*>& a) {
-    Value* r = fn(ctx.convert(a[0], in, ct), ctx.convert(a[1], in1, ct), ct);
-    return out == DType::Bool ? r : ctx.convert(r, ct, out);
-  });
-}
-
-Value* boolToByte(KernelContext& ctx, Value* i1) { return ctx.b.CreateZExt(i1, ctx.b.getInt8Ty()); }
-
-// Integer division that never traps: x/0 gives 0, INT_MIN/-1 wraps.
-Value* safeIntDiv(KernelContext& ctx, Value* x, Value* y, DType t, bool remainder) {
-  llvm::IRBuilder<>& b = ctx.b;
-  Value* zero = llvm::ConstantInt::get(y->getType(), 0);
-  Value* one = llvm::ConstantInt::get(y->getType(), 1);
-  Value* isZero = b.CreateICmpEQ(y, zero);
-  Value* d = b.CreateSelect(isZero, one, y);
-  Value* r;
-  if (isUnsignedInt(t) || t == DType::Bool) {
-    r = remainder ? b.CreateURem(x, d) : b.CreateUDiv(x, d);
-  } else {
-    Value* isNegOne = b.CreateICmpEQ(d, llvm::ConstantInt::getSigned(y->getType(), -1));
-    Value* d2 = b.CreateSelect(isNegOne, one, d);
-    Value* q = remainder ? b.CreateSRem(x, d2) : b.CreateSDiv(x, d2);
-    Value* negated = remainder ? zero : b.CreateSub(zero, x);
-    r = b.CreateSelect(isNegOne, negated, q);
-  }
-  return b.CreateSelect(isZero, zero, r);
-}
-
-Value* compare(KernelContext& ctx, llvm::CmpInst::Predicate fp, llvm::CmpInst::Predicate si,
-               llvm::CmpInst::Predicate ui, Value* x, Value* y, DType t) {
-  if (isFloat(t)) return boolToByte(ctx, ctx.b.CreateFCmp(fp, x, y));
-  return boolToByte(ctx, ctx.b.CreateICmp(isSignedInt(t) ? si : ui, x, y));
-}
 
 // Larger (or smaller) of two values; floats propagate NaN like ONNX Runtime.
 Value* extremum(KernelContext& ctx, Value* x, Value* y, DType t, bool isMax) {
@@ -113,11 +48,11 @@ void emitIdentity(KernelContext& ctx) {
 }
 
 void emitNeg(KernelContext& ctx) {
-  unary(ctx, [&](Value* x, DType t) { return isFloat(t) ? ctx.b.CreateFNeg(x) : ctx.b.CreateNeg(x); });
+  emitUnary(ctx, [&](Value* x, DType t) { return isFloat(t) ? ctx.b.CreateFNeg(x) : ctx.b.CreateNeg(x); });
 }
 
 void emitAbs(KernelContext& ctx) {
-  unary(ctx, [&](Value* x, DType t) -> Value* {
+  emitUnary(ctx, [&](Value* x, DType t) -> Value* {
     if (isFloat(t)) return ctx.callIntrinsic(llvm::Intrinsic::fabs, {x});
     if (isUnsignedInt(t)) return x;
     Value* neg = ctx.b.CreateICmpSLT(x, llvm::ConstantInt::get(x->getType(), 0));
@@ -126,39 +61,39 @@ void emitAbs(KernelContext& ctx) {
 }
 
 void emitSqrt(KernelContext& ctx) {
-  unaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::sqrt, {x}); });
+  emitUnaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::sqrt, {x}); });
 }
 void emitExp(KernelContext& ctx) {
-  unaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::exp, {x}); });
+  emitUnaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::exp, {x}); });
 }
 void emitLog(KernelContext& ctx) {
-  unaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::log, {x}); });
+  emitUnaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::log, {x}); });
 }
 void emitTanh(KernelContext& ctx) {
-  unaryFloat(ctx, [&](Value* x) { return callLibm(ctx, "tanhf", "tanh", x); });
+  emitUnaryFloat(ctx, [&](Value* x) { return callLibm(ctx, "tanhf", "tanh", x); });
 }
 void emitErf(KernelContext& ctx) {
-  unaryFloat(ctx, [&](Value* x) { return callLibm(ctx, "erff", "erf", x); });
+  emitUnaryFloat(ctx, [&](Value* x) { return callLibm(ctx, "erff", "erf", x); });
 }
 void emitReciprocal(KernelContext& ctx) {
-  unaryFloat(ctx, [&](Value* x) { return ctx.b.CreateFDiv(fconst(x, 1.0), x); });
+  emitUnaryFloat(ctx, [&](Value* x) { return ctx.b.CreateFDiv(fconst(x, 1.0), x); });
 }
 void emitFloor(KernelContext& ctx) {
-  unaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::floor, {x}); });
+  emitUnaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::floor, {x}); });
 }
 void emitCeil(KernelContext& ctx) {
-  unaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::ceil, {x}); });
+  emitUnaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::ceil, {x}); });
 }
 
 void emitRelu(KernelContext& ctx) {
-  unary(ctx, [&](Value* x, DType t) {
+  emitUnary(ctx, [&](Value* x, DType t) {
     return clamp(ctx, x, isFloat(t) ? fconst(x, 0.0) : llvm::ConstantInt::get(x->getType(), 0), nullptr, t);
   });
 }
 
 void emitLeakyRelu(KernelContext& ctx) {
   float alpha = ctx.attrs().getFloat("alpha", 0.01f);
-  unaryFloat(ctx, [&](Value* x) {
+  emitUnaryFloat(ctx, [&](Value* x) {
     Value* neg = ctx.b.CreateFCmpOLT(x, fconst(x, 0.0));
     return ctx.b.CreateSelect(neg, ctx.b.CreateFMul(x, fconst(x, alpha)), x);
   });
@@ -166,7 +101,7 @@ void emitLeakyRelu(KernelContext& ctx) {
 
 void emitSigmoid(KernelContext& ctx) {
   // 1 / (1 + exp(-x)): exp overflows to inf for very negative x, giving 0.
-  unaryFloat(ctx, [&](Value* x) {
+  emitUnaryFloat(ctx, [&](Value* x) {
     Value* e = ctx.callIntrinsic(llvm::Intrinsic::exp, {ctx.b.CreateFNeg(x)});
     return ctx.b.CreateFDiv(fconst(x, 1.0), ctx.b.CreateFAdd(fconst(x, 1.0), e));
   });
@@ -174,14 +109,14 @@ void emitSigmoid(KernelContext& ctx) {
 
 void emitHardSigmoid(KernelContext& ctx) {
   float alpha = ctx.attrs().getFloat("alpha", 0.2f), beta = ctx.attrs().getFloat("beta", 0.5f);
-  unary(ctx, [&](Value* x, DType t) {
+  emitUnary(ctx, [&](Value* x, DType t) {
     Value* y = ctx.b.CreateFAdd(ctx.b.CreateFMul(x, fconst(x, alpha)), fconst(x, beta));
     return clamp(ctx, y, fconst(x, 0.0), fconst(x, 1.0), t);
   });
 }
 
 void emitHardSwish(KernelContext& ctx) {
-  unary(ctx, [&](Value* x, DType t) {
+  emitUnary(ctx, [&](Value* x, DType t) {
     Value* y = ctx.b.CreateFAdd(ctx.b.CreateFMul(x, fconst(x, 1.0 / 6.0)), fconst(x, 0.5));
     return ctx.b.CreateFMul(x, clamp(ctx, y, fconst(x, 0.0), fconst(x, 1.0), t));
   });
@@ -215,17 +150,23 @@ void emitClip(KernelContext& ctx) {
 }
 
 void emitAdd(KernelContext& ctx) {
-  binary(ctx, [&](Value* x, Value* y, DType t) { return isFloat(t) ? ctx.b.CreateFAdd(x, y) : ctx.b.CreateAdd(x, y); });
+  emitBinary(ctx, [&](Value* x, Value* y, DType t) {
+    return isFloat(t) ? ctx.b.CreateFAdd(x, y) : ctx.b.CreateAdd(x, y);
+  });
 }
 void emitSub(KernelContext& ctx) {
-  binary(ctx, [&](Value* x, Value* y, DType t) { return isFloat(t) ? ctx.b.CreateFSub(x, y) : ctx.b.CreateSub(x, y); });
+  emitBinary(ctx, [&](Value* x, Value* y, DType t) {
+    return isFloat(t) ? ctx.b.CreateFSub(x, y) : ctx.b.CreateSub(x, y);
+  });
 }
 void emitMul(KernelContext& ctx) {
-  binary(ctx, [&](Value* x, Value* y, DType t) { return isFloat(t) ? ctx.b.CreateFMul(x, y) : ctx.b.CreateMul(x, y); });
+  emitBinary(ctx, [&](Value* x, Value* y, DType t) {
+    return isFloat(t) ? ctx.b.CreateFMul(x, y) : ctx.b.CreateMul(x, y);
+  });
 }
 void emitDiv(KernelContext& ctx) {
-  binary(ctx, [&](Value* x, Value* y, DType t) {
-    return isFloat(t) ? ctx.b.CreateFDiv(x, y) : safeIntDiv(ctx, x, y, t, false);
+  emitBinary(ctx, [&](Value* x, Value* y, DType t) {
+    return isFloat(t) ? ctx.b.CreateFDiv(x, y) : safeIntDivide(ctx, x, y, t, false);
   });
 }
 
@@ -244,25 +185,22 @@ void emitPow(KernelContext& ctx) {
 }
 
 void emitEqual(KernelContext& ctx) {
-  binary(ctx, [&](Value* x, Value* y, DType t) {
-    return compare(ctx, llvm::CmpInst::FCMP_OEQ, llvm::CmpInst::ICMP_EQ, llvm::CmpInst::ICMP_EQ, x, y, t);
-  });
+  using P = llvm::CmpInst;
+  emitComparison(ctx, P::FCMP_OEQ, P::ICMP_EQ, P::ICMP_EQ);
 }
 void emitLess(KernelContext& ctx) {
-  binary(ctx, [&](Value* x, Value* y, DType t) {
-    return compare(ctx, llvm::CmpInst::FCMP_OLT, llvm::CmpInst::ICMP_SLT, llvm::CmpInst::ICMP_ULT, x, y, t);
-  });
+  using P = llvm::CmpInst;
+  emitComparison(ctx, P::FCMP_OLT, P::ICMP_SLT, P::ICMP_ULT);
 }
 void emitGreater(KernelContext& ctx) {
-  binary(ctx, [&](Value* x, Value* y, DType t) {
-    return compare(ctx, llvm::CmpInst::FCMP_OGT, llvm::CmpInst::ICMP_SGT, llvm::CmpInst::ICMP_UGT, x, y, t);
-  });
+  using P = llvm::CmpInst;
+  emitComparison(ctx, P::FCMP_OGT, P::ICMP_SGT, P::ICMP_UGT);
 }
 void emitAnd(KernelContext& ctx) {
-  binary(ctx, [&](Value* x, Value* y, DType) { return ctx.b.CreateAnd(x, y); });
+  emitBinary(ctx, [&](Value* x, Value* y, DType) { return ctx.b.CreateAnd(x, y); });
 }
 void emitOr(KernelContext& ctx) {
-  binary(ctx, [&](Value* x, Value* y, DType) { return ctx.b.CreateOr(x, y); });
+  emitBinary(ctx, [&](Value* x, Value* y, DType) { return ctx.b.CreateOr(x, y); });
 }
 
 void emitWhere(KernelContext& ctx) {

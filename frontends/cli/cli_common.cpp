@@ -60,6 +60,14 @@ size_t inputIndex(const ir::Graph& g, const std::string& name) {
 }
 }  // namespace
 
+runtime::Tensor retype(const runtime::Tensor& t, DType dtype) {
+  if (dtypeSize(dtype) != dtypeSize(t.dtype()))
+    fail("cannot reinterpret {} as {}", dtypeName(t.dtype()), dtypeName(dtype));
+  runtime::Tensor out(dtype, t.shape());
+  if (t.byteSize() != 0) std::memcpy(out.data(), t.data(), t.byteSize());
+  return out;
+}
+
 std::vector<runtime::Tensor> collectInputs(const ir::Graph& g, const std::vector<std::string>& specs) {
   std::vector<runtime::Tensor> inputs(g.inputs.size());
   std::vector<bool> given(g.inputs.size(), false);
@@ -75,6 +83,10 @@ std::vector<runtime::Tensor> collectInputs(const ir::Graph& g, const std::vector
     if (given[idx]) fail("input '{}' given twice", g.value(g.inputs[idx]).name);
     inputs[idx] = readTensorFile(file);
     given[idx] = true;
+    // NumPy has no bfloat16: .npy files and the ONNX test data store bf16
+    // tensors as their uint16 bit patterns. Such a file feeds a bf16 input.
+    if (g.value(g.inputs[idx]).type.dtype == DType::BF16 && inputs[idx].dtype() == DType::U16)
+      inputs[idx] = retype(inputs[idx], DType::BF16);
   }
   for (size_t i = 0; i < given.size(); ++i)
     if (!given[i]) fail("missing input '{}' (pass -i {}=FILE)", g.value(g.inputs[i]).name, g.value(g.inputs[i]).name);

@@ -30,9 +30,13 @@ runtime::Tensor readTensorFile(const std::string& path);
 // "1x3x640x640" -> {1,3,640,640}; throws kiln::Error on bad syntax.
 std::vector<int64_t> parseShape(const std::string& text);
 
+// A copy of t's bytes as a tensor of `dtype`, which must have t's element size
+// (bf16 <-> the uint16 bit patterns NumPy files carry).
+runtime::Tensor retype(const runtime::Tensor& t, DType dtype);
+
 // Orders named tensors by the graph's inputs. `specs` are -i NAME=FILE values;
-// a bare FILE is accepted when the model has exactly one input. Fails naming
-// any unknown or missing input.
+// a bare FILE is accepted when the model has exactly one input; a uint16 file
+// feeds a bf16 input as bit patterns. Fails naming any unknown or missing input.
 std::vector<runtime::Tensor> collectInputs(const ir::Graph& graph, const std::vector<std::string>& specs);
 
 // Random inputs (seeded): shapes from --shape NAME=DIMS or the input's static

@@ -50,7 +50,9 @@ int run(const RunArgs& a) {
   for (size_t i = 0; i < outputs.size(); ++i) {
     const std::string& name = g.value(g.outputs[i]).name;
     if (!a.outDir.empty()) {
-      runtime::writeNpy((std::filesystem::path(a.outDir) / (sanitizeName(name) + ".npy")).string(), outputs[i]);
+      // NumPy has no bfloat16: a bf16 output is written as its uint16 bit patterns.
+      runtime::Tensor t = outputs[i].dtype() == DType::BF16 ? retype(outputs[i], DType::U16) : outputs[i];
+      runtime::writeNpy((std::filesystem::path(a.outDir) / (sanitizeName(name) + ".npy")).string(), t);
     } else {
       fmt::print("{}: {}[{}] {}\n", name, dtypeName(outputs[i].dtype()),
                  runtime::shapeToString(outputs[i].shape()), summarize(outputs[i]));

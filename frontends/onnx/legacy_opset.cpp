@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <optional>
 
 #include "ir/error.h"
@@ -176,6 +177,24 @@ void upgradeCast(Rewrite& r) {
   r.node.attrs.set("to", static_cast<int64_t>(t));
 }
 
+// PRelu before opset 7 applied a 1-D slope of X's channel count per channel
+// (dim 1); opset 7 broadcasts the slope from the trailing dims instead. A
+// constant slope is reshaped to [C, 1, ..., 1] to keep the old meaning.
+void upgradePRelu(Rewrite& r) {
+  const ir::TensorType *x = r.inputType(0), *slope = r.inputType(1);
+  if (!x || !slope || !x->rankKnown || !slope->rankKnown || x->shape.size() <= 2 || slope->shape.size() != 1)
+    return;
+  const ir::Dim &c = x->shape[1], &s = slope->shape[0];
+  if (!s.isStatic() || s.value == 1 || !(c == s)) return;
+  const ir::Value& v = r.graph.value(r.node.inputs[1]);
+  if (!v.isConstant())
+    fail("{}: unsupported: opset-{} per-channel PRelu slope that is not a constant", r.owner, r.opset);
+  auto reshaped = std::make_shared<TensorData>(*v.constant);
+  reshaped->shape.assign(x->shape.size() - 1, 1);
+  reshaped->shape[0] = s.value;
+  r.node.inputs[1] = r.makeConstant("slope", reshaped);
+}
+
 }  // namespace
 
 void upgradeToLatestOpset(const ir::Graph& graph, ir::Node& node, int64_t opset,
@@ -196,6 +215,7 @@ void upgradeToLatestOpset(const ir::Graph& graph, ir::Node& node, int64_t opset,
     case OpKind::Softmax: if (opset < 13) upgradeSoftmax(r); break;
     case OpKind::Cast: if (opset < 6) upgradeCast(r); break;
     case OpKind::Gemm: if (opset < 7) node.attrs.erase("broadcast"); break;
+    case OpKind::PRelu: if (opset < 7) upgradePRelu(r); break;
     case OpKind::Add: case OpKind::Sub: case OpKind::Mul: case OpKind::Div: case OpKind::Pow:
     case OpKind::Equal: case OpKind::Less: case OpKind::Greater: case OpKind::And: case OpKind::Or:
       if (opset < 7) upgradeLegacyBroadcast(r);

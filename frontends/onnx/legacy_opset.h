@@ -7,6 +7,7 @@
 //   (shape). Resize 10's (X, scales) becomes (X, <absent roi>, scales).
 // Softmax < 13 gets an explicit `axis`, and `legacy_coerce_2d = 1` when the old
 // "flatten to 2-D at axis" semantics may differ from the new "along axis" ones.
+// PRelu < 7's per-channel 1-D slope becomes a constant of shape [C, 1, ..., 1].
 // Attributes the rewrite does not understand are kept as they are.
 #pragma once
 

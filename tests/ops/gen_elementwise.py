@@ -130,7 +130,54 @@ def main():
         write_case(out, f"{op}_3", op, [data((2, 9), f32), data((9,), f32), data((2, 1), f32)])
         write_case(out, f"{op}_1", op, [data((5,), f32)])
         write_case(out, f"{op}_i32", op, [data((2, 9), np.int32), data((9,), np.int32)])
+    second_batch(out)
     return 0
+
+
+def second_batch(out):
+    """The ops of ir/ops.def's second elementwise batch."""
+    f32, f64 = np.float32, np.float64
+    unary = {
+        "Sin": {}, "Cos": {}, "Tan": {}, "Atan": {}, "Sinh": {}, "Cosh": {}, "Asinh": {}, "Sign": {},
+        "Round": {}, "Softsign": {}, "Softplus": {}, "Selu": {}, "Elu": {"alpha": 0.7},
+        "Celu": {"alpha": 1.5}, "ThresholdedRelu": {"alpha": 0.3}, "Shrink": {"lambd": 0.8, "bias": 0.3},
+    }
+    for op, attrs in unary.items():
+        write_case(out, f"{op}_w33", op, [data((2, 3, 33), f32, -4.0, 4.0)], attrs)
+    write_case(out, "Round_halves", "Round", [(np.arange(-12, 12, dtype=f32) * 0.5).reshape(4, 6)])
+    for op in ("Asin", "Acos", "Atanh"):
+        write_case(out, f"{op}_w17", op, [data((3, 17), f32, -0.99, 0.99)])
+    write_case(out, "Acosh_w17", "Acosh", [data((3, 17), f32, 1.0, 9.0)])
+    write_case(out, "Sin_f64", "Sin", [data((3, 9), f64)])
+    write_case(out, "Softplus_large", "Softplus", [data((3, 9), f32, -100.0, 100.0)])
+    write_case(out, "Sign_i32", "Sign", [data((5, 7), np.int32)])
+    special = np.array([[1.0, -np.inf, np.nan, np.inf, 0.0, -2.5]], f32)
+    write_case(out, "IsNaN", "IsNaN", [special])
+    write_case(out, "IsInf", "IsInf", [special])
+    write_case(out, "IsInf_negative", "IsInf", [special], {"detect_positive": 0})
+    write_case(out, "PRelu_channel", "PRelu", [data((2, 4, 3, 5), f32), data((4, 1, 1), f32)])
+    write_case(out, "PRelu_scalar", "PRelu", [data((3, 7), f32), data((1,), f32)])
+    for t in (np.int32, np.int64, np.int8):
+        a, b = data((4, 9), t), data((9,), t)
+        b = np.where(b == 0, 7, b).astype(t)
+        write_case(out, f"Mod_{t.__name__}", "Mod", [a, b])
+        write_case(out, f"Mod_fmod_{t.__name__}", "Mod", [a, b], {"fmod": 1})
+    write_case(out, "Mod_fmod_f32", "Mod", [data((4, 9), f32, -9, 9), data((9,), f32, 0.5, 4)], {"fmod": 1})
+    divisor = data((9,), np.uint8)
+    divisor = np.where(divisor == 0, 3, divisor).astype(np.uint8)
+    write_case(out, "Mod_uint8", "Mod", [data((4, 9), np.uint8), divisor])
+    for direction in ("LEFT", "RIGHT"):
+        write_case(out, f"BitShift_{direction}", "BitShift",
+                   [data((3, 8), np.uint8), rng.randint(0, 8, size=(8,)).astype(np.uint8)],
+                   {"direction": direction})
+    write_case(out, "Xor", "Xor", [data((3, 8), np.bool_), data((8,), np.bool_)])
+    for op in ("GreaterOrEqual", "LessOrEqual"):
+        write_case(out, f"{op}_f32", op, [data((4, 9), f32).round(), data((9,), f32).round()])
+        write_case(out, f"{op}_i64", op, [data((4, 9), np.int64), data((4, 1), np.int64)])
+    for op in ("Sum", "Mean"):
+        write_case(out, f"{op}_3", op, [data((2, 9), f32), data((9,), f32), data((2, 1), f32)])
+        write_case(out, f"{op}_1", op, [data((5,), f32)])
+    write_case(out, "CastLike_f32_to_i32", "CastLike", [data((4, 9), f32), data((1,), np.int32)])
 
 
 if __name__ == "__main__":
