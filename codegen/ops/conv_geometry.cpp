@@ -129,9 +129,12 @@ WindowGeometry transposedWindow(const KernelContext& ctx, const std::vector<int6
     int64_t out;
     if (hasOutputShape || same) {
       out = hasOutputShape ? outputShape[i] : in * s;
-      int64_t total = std::max<int64_t>(0, full - out);
-      // ONNX ConvTranspose: SAME_UPPER puts the odd pixel at the end, otherwise at the beginning.
-      c.g.padBegin[a] = c.autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      // ONNX ConvTranspose: SAME_UPPER puts the odd pixel at the end, otherwise at the
+      // beginning. An output longer than the full one gives negative padding (halved
+      // rounding down, as the spec's reference does): the output extends past the
+      // transposed result and those positions hold only the bias.
+      int64_t total = full - out;
+      c.g.padBegin[a] = c.autoPad == "SAME_UPPER" ? floorDiv(total, 2) : total - floorDiv(total, 2);
       c.g.padEnd[a] = total - c.g.padBegin[a];
     } else {
       bool valid = c.autoPad == "VALID";

@@ -224,4 +224,23 @@ void upgradeToLatestOpset(const ir::Graph& graph, ir::Node& node, int64_t opset,
   }
 }
 
+std::optional<ir::OpKind> deprecatedOpReplacement(const std::string& opType) {
+  if (opType == "Upsample") return OpKind::Resize;
+  return std::nullopt;
+}
+
+void upgradeDeprecatedOp(const std::string& opType, const ir::Graph& graph, ir::Node& node, int64_t opset,
+                         const std::string& owner, const MakeConstant& makeConstant) {
+  Rewrite r{graph, node, opset, owner, makeConstant};
+  if (opType != "Upsample") return;
+  if (opset >= 10) fail("{}: Upsample is deprecated since opset 10 (use Resize)", owner);
+  std::optional<std::vector<float>> scales =
+      r.take("scales", [&] { return node.attrs.getFloats("scales"); });
+  if (scales) {
+    auto n = static_cast<int64_t>(scales->size());
+    r.setInput(1, makeConstant("scales", TensorData::fromFloats(*scales, {n})));
+  }
+  if (node.inputs.size() != 2) fail("{}: Upsample needs X and scales", owner);
+}
+
 }  // namespace kiln::onnx

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "ir/graph.h"
@@ -26,5 +27,16 @@ using MakeConstant = std::function<ir::ValueId(const std::string& role, ir::Tens
 // in errors. Throws kiln::Error for legacy forms without a latest-opset equivalent.
 void upgradeToLatestOpset(const ir::Graph& graph, ir::Node& node, int64_t opset,
                           const std::string& owner, const MakeConstant& makeConstant);
+
+// Ops that ONNX removed but whose meaning a latest-opset op expresses: the op
+// Kiln builds for `opType`, if any. Upsample (opsets 7-9) becomes Resize.
+std::optional<ir::OpKind> deprecatedOpReplacement(const std::string& opType);
+
+// Rewrites a node of deprecated `opType` (node.op already its replacement)
+// into the replacement's form at the node's opset; upgradeToLatestOpset then
+// takes it to the latest. Upsample: the opset-7 `scales` attribute becomes
+// input 1, which is Resize 10's (X, scales) with Upsample's semantics.
+void upgradeDeprecatedOp(const std::string& opType, const ir::Graph& graph, ir::Node& node, int64_t opset,
+                         const std::string& owner, const MakeConstant& makeConstant);
 
 }  // namespace kiln::onnx

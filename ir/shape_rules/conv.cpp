@@ -233,14 +233,8 @@ void inferShapesConvTranspose(InferContext& ctx) {
     const Dim& in = xSpatial[i];
     int64_t s = win.strides[i];
     if (!outputShape.empty()) {
-      // Pads are derived from output_shape; they must not come out negative.
-      if (in.isStatic() && win.kernelKnown[i]) {
-        int64_t full = s * (in.value - 1) + outputPadding[i] +
-                       (win.kernel[i] - 1) * win.dilations[i] + 1;
-        if (full < outputShape[i])
-          ctx.fail("output_shape[{}] = {} is larger than the full transposed output {}", i,
-                   outputShape[i], full);
-      }
+      // Pads are derived from output_shape; a longer output than the full
+      // transposed one means negative pads (the extra positions get the bias).
       out.shape.push_back(Dim::known(outputShape[i]));
     } else if (win.autoPad == "SAME_UPPER" || win.autoPad == "SAME_LOWER") {
       out.shape.push_back(in.isStatic() ? Dim::known(in.value * s) : (s == 1 ? in : Dim::unknown()));
@@ -279,9 +273,15 @@ namespace {
 
 void inferPool(InferContext& ctx, bool isMax) {
   const TensorType& x = ctx.inputType(0);
-  requireFloatType(ctx, x.dtype, "X");
+  // MaxPool also takes integers (ONNX lists int8 and uint8).
+  if (!isMax || isFloat(x.dtype) || x.dtype == DType::Bool || x.dtype == DType::String)
+    requireFloatType(ctx, x.dtype, "X");
   requireSpatialRank(ctx, x, "X");
-  if (!x.rankKnown) return ctx.setOutput(0, unknownRank(x.dtype));
+  if (!x.rankKnown) {
+    ctx.setOutput(0, unknownRank(x.dtype));
+    if (ctx.node.outputs.size() > 1) ctx.setOutput(1, unknownRank(DType::I64));
+    return;
+  }
   size_t spatial = x.shape.size() - 2;
   Window win = readWindow(ctx, spatial, nullptr);
   int64_t ceilMode = ctx.attrs().getInt("ceil_mode", 0);
@@ -289,8 +289,9 @@ void inferPool(InferContext& ctx, bool isMax) {
   if (!isMax) {
     int64_t cip = ctx.attrs().getInt("count_include_pad", 0);
     if (cip != 0 && cip != 1) ctx.fail("count_include_pad = {} must be 0 or 1", cip);
-  } else if (ctx.attrs().getInt("storage_order", 0) != 0) {
-    ctx.fail("storage_order = 1 is only meaningful for the Indices output, which is not supported");
+  } else {
+    int64_t order = ctx.attrs().getInt("storage_order", 0);
+    if (order != 0 && order != 1) ctx.fail("storage_order = {} must be 0 or 1", order);
   }
   for (size_t i = 0; i < spatial; ++i) {
     // A window lying wholly in the padding would have nothing to pool.
@@ -304,6 +305,11 @@ void inferPool(InferContext& ctx, bool isMax) {
   out.shape = {x.shape[0], x.shape[1]};
   for (size_t i = 0; i < spatial; ++i)
     out.shape.push_back(windowOutDim(ctx, win, i, x.shape[i + 2], ceilMode == 1));
+  if (ctx.node.outputs.size() > 1) {  // MaxPool's Indices
+    TensorType indices = out;
+    indices.dtype = DType::I64;
+    ctx.setOutput(1, std::move(indices));
+  }
   ctx.setOutput(0, std::move(out));
 }
 
@@ -351,14 +357,19 @@ void inferShapesResize(InferContext& ctx) {
   const TensorType& x = ctx.inputType(0);
   const Attributes& a = ctx.attrs();
   checkOneOf(ctx, "mode", a.getString("mode", "nearest"), {"nearest", "linear", "cubic"});
+  // tf_half_pixel_for_nn is opset 11's; kept so that models of that opset load.
   checkOneOf(ctx, "coordinate_transformation_mode",
              a.getString("coordinate_transformation_mode", "half_pixel"),
              {"half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners",
-              "asymmetric", "tf_crop_and_resize"});
+              "asymmetric", "tf_crop_and_resize", "tf_half_pixel_for_nn"});
   checkOneOf(ctx, "nearest_mode", a.getString("nearest_mode", "round_prefer_floor"),
              {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"});
   std::string policy = a.getString("keep_aspect_ratio_policy", "stretch");
   checkOneOf(ctx, "keep_aspect_ratio_policy", policy, {"stretch", "not_larger", "not_smaller"});
+  for (const char* flag : {"exclude_outside", "antialias"}) {
+    int64_t v = a.getInt(flag, 0);
+    if (v != 0 && v != 1) ctx.fail("{} = {} must be 0 or 1", flag, v);
+  }
   if (!x.rankKnown) return ctx.setOutput(0, unknownRank(x.dtype));
   int64_t rank = static_cast<int64_t>(x.shape.size());
   if (rank == 0) ctx.fail("X must have rank >= 1");

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Generates op test cases for the conv family: Conv, ConvTranspose,
 BatchNormalization, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool and
-Resize.
+Resize, and the spatial ops: DepthToSpace, SpaceToDepth, GridSample, RoiAlign.
 
     gen_conv.py OUTDIR
 
@@ -262,6 +262,10 @@ def resize(name, x_shape, scales=None, sizes=None, opset=13, **attrs):
     add_case(name, "Resize", rand(*x_shape), attrs, inits, opset=opset)
 
 
+# With scales, scale * input length is an integer in these cases: for align_corners ONNX defines
+# length_resized = scale * length_original (onnx/onnx#2462, pinned by the conformance tests), where
+# ONNX Runtime uses the integer output length; the two agree only when the product is whole.
+
 # The PP-OCRv4 detector's FPN upsampling (opset 11 form: X, roi, scales).
 add_case("resize_ppocr_nearest_asym_floor_x2", "Resize", rand(1, 4, 5, 7),
          dict(mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
@@ -273,14 +277,14 @@ for nm in ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil"):
                coordinate_transformation_mode=ctm, nearest_mode=nm)
         resize(f"resize_nearest_{tag}_up1.5", (1, 2, 4, 6), [1, 1, 1.5, 1.5], mode="nearest",
                coordinate_transformation_mode=ctm, nearest_mode=nm)
-        resize(f"resize_nearest_{tag}_down", (1, 2, 9, 10), [1, 1, 0.6, 0.5], mode="nearest",
+        resize(f"resize_nearest_{tag}_down", (1, 2, 8, 12), [1, 1, 0.75, 0.5], mode="nearest",
                coordinate_transformation_mode=ctm, nearest_mode=nm)
 for ctm in ("half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel"):
     resize(f"resize_linear_{ctm}_up2", (1, 2, 4, 5), [1, 1, 2, 2], mode="linear",
            coordinate_transformation_mode=ctm)
-    resize(f"resize_linear_{ctm}_up_odd", (1, 3, 5, 6), [1, 1, 1.75, 2.5], mode="linear",
+    resize(f"resize_linear_{ctm}_up_odd", (1, 3, 4, 6), [1, 1, 1.75, 2.5], mode="linear",
            coordinate_transformation_mode=ctm)
-    resize(f"resize_linear_{ctm}_down", (1, 2, 9, 16), [1, 1, 0.5, 0.4], mode="linear",
+    resize(f"resize_linear_{ctm}_down", (1, 2, 10, 15), [1, 1, 0.5, 0.4], mode="linear",
            coordinate_transformation_mode=ctm)
     resize(f"resize_linear_{ctm}_sizes", (1, 2, 5, 7), sizes=[1, 2, 9, 16], mode="linear",
            coordinate_transformation_mode=ctm)
@@ -299,6 +303,88 @@ resize("resize_linear_5d_trilinear", (1, 2, 3, 4, 5), [1, 1, 2, 1.5, 0.8], mode=
 resize("resize_nearest_identity", (1, 2, 3, 4), [1, 1, 1, 1], mode="nearest")
 resize("resize_nearest_1d", (9,), [2.5], mode="nearest", nearest_mode="floor",
        coordinate_transformation_mode="asymmetric")
+
+
+# ---------------------------------------------------------------- Resize: cubic, tf_crop_and_resize
+
+for ctm in ("half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel"):
+    resize(f"resize_cubic_{ctm}_up", (1, 2, 5, 6), [1, 1, 2, 1.5], mode="cubic",
+           coordinate_transformation_mode=ctm)
+    resize(f"resize_cubic_{ctm}_down", (1, 2, 10, 12), [1, 1, 0.5, 0.75], mode="cubic",
+           coordinate_transformation_mode=ctm)
+resize("resize_cubic_exclude_outside", (1, 3, 6, 7), [1, 1, 1.5, 0.5], mode="cubic", cubic_coeff_a=-0.5,
+       exclude_outside=1)
+resize("resize_cubic_sizes_w33", (1, 2, 4, 5), sizes=[1, 2, 7, 33], mode="cubic")
+resize("resize_linear_5d_half_pixel", (1, 2, 3, 4, 5), [1, 1, 2, 1.5, 0.8], mode="linear")
+
+
+def resize_crop(name, x_shape, roi, sizes, **attrs):
+    add_case(name, "Resize", rand(*x_shape), dict(coordinate_transformation_mode="tf_crop_and_resize", **attrs),
+             [("roi", np.array(roi, np.float32)), ("scales", None), ("sizes", np.array(sizes, np.int64))])
+
+
+resize_crop("resize_crop_linear", (1, 2, 6, 7), [0, 0, 0.2, 0.3, 1, 1, 0.9, 1.2], [1, 2, 5, 6], mode="linear",
+            extrapolation_value=-2.0)
+resize_crop("resize_crop_nearest", (1, 2, 6, 7), [0, 0, -0.1, 0.4, 1, 1, 0.8, 0.9], [1, 2, 4, 9],
+            mode="nearest")
+resize_crop("resize_crop_cubic", (1, 1, 8, 8), [0, 0, 0.1, 0.1, 1, 1, 1.1, 0.7], [1, 1, 5, 4], mode="cubic")
+
+# ---------------------------------------------------------------- MaxPool: integers, Indices
+
+
+def maxpool_indices(name, x, **attrs):
+    """MaxPool with both outputs (Y and the int64 Indices)."""
+    elem = onnx.mapping.NP_TYPE_TO_TENSOR_TYPE[x.dtype]
+    node = helper.make_node("MaxPool", ["X"], ["Y", "I"], **attrs)
+    graph = helper.make_graph([node], name, [helper.make_tensor_value_info("X", elem, list(x.shape))],
+                              [helper.make_tensor_value_info("Y", elem, None),
+                               helper.make_tensor_value_info("I", TensorProto.INT64, None)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 12)])
+    model.ir_version = 8
+    model = onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
+    onnx.checker.check_model(model)
+    del model.graph.value_info[:]
+    CASES[name] = (model, [x])
+
+
+pool("maxpool_int8", "MaxPool", (1, 2, 7, 9), dtype=np.int8, kernel_shape=[3, 3], strides=[2, 2],
+     pads=[1, 1, 1, 1])
+pool("maxpool_uint8", "MaxPool", (1, 2, 7, 9), dtype=np.uint8, kernel_shape=[2, 3], dilations=[2, 1])
+maxpool_indices("maxpool_indices_2d", rand(2, 3, 7, 9), kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+maxpool_indices("maxpool_indices_colmajor", rand(1, 2, 6, 7), kernel_shape=[2, 2], strides=[2, 1],
+                storage_order=1)
+maxpool_indices("maxpool_indices_3d", rand(1, 2, 4, 5, 6), kernel_shape=[2, 2, 3], strides=[2, 2, 2])
+maxpool_indices("maxpool_indices_1d_ceil", rand(1, 3, 10), kernel_shape=[3], strides=[2], ceil_mode=1)
+
+# ---------------------------------------------------------------- spatial rearrangement and sampling
+
+for mode in ("DCR", "CRD"):
+    add_case(f"depthtospace_{mode.lower()}", "DepthToSpace", rand(2, 12, 3, 5), dict(blocksize=2, mode=mode))
+add_case("depthtospace_b3", "DepthToSpace", rand(1, 18, 4, 2), dict(blocksize=3))
+add_case("spacetodepth_b2", "SpaceToDepth", rand(2, 3, 6, 8), dict(blocksize=2))
+add_case("spacetodepth_b3", "SpaceToDepth", rand(1, 2, 9, 3), dict(blocksize=3))
+
+for mode in ("bilinear", "nearest", "bicubic"):
+    for padding in ("zeros", "border", "reflection"):
+        for align in (0, 1):
+            add_case(f"gridsample_{mode}_{padding}_a{align}", "GridSample", rand(2, 3, 5, 6),
+                     dict(mode=mode, padding_mode=padding, align_corners=align),
+                     runtime_inputs=[("grid", rand(2, 4, 7, 2, low=-1.3, high=1.3))], opset=16)
+
+
+def roi_align(name, x_shape, rois, batch_indices, **attrs):
+    add_case(name, "RoiAlign", rand(*x_shape, low=0.0, high=1.0), attrs,
+             [("rois", np.array(rois, np.float32)), ("batch_indices", np.array(batch_indices, np.int64))],
+             opset=16)
+
+
+ROIS = [[0, 0, 9, 9], [0, 5, 4, 9], [5, 5, 9, 9], [1.5, 2.25, 7.5, 3.5], [-2, -1, 3, 12]]
+for mode in ("avg", "max"):
+    for ctm in ("half_pixel", "output_half_pixel"):
+        roi_align(f"roialign_{mode}_{ctm}", (2, 3, 10, 11), ROIS, [0, 1, 0, 1, 1], mode=mode,
+                  coordinate_transformation_mode=ctm, output_height=3, output_width=4, sampling_ratio=2)
+roi_align("roialign_adaptive_grid", (1, 2, 12, 10), ROIS, [0] * 5, output_height=2, output_width=3,
+          spatial_scale=0.75)
 
 
 def main():
