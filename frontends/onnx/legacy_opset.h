@@ -4,7 +4,7 @@
 // Attributes that later opsets turned into inputs become constant inputs:
 //   Clip < 11 (min, max), Slice < 10 (starts, ends, axes), Squeeze/Unsqueeze < 13
 //   (axes), ReduceSum < 13 and ReduceMean/ReduceMax < 18 (axes), Reshape < 5
-//   (shape). Resize 10's (X, scales) becomes (X, <absent roi>, scales).
+//   (shape), Split < 13 (split), Pad < 11 (pads, value). Resize 10's (X, scales) becomes (X, <absent roi>, scales).
 // Softmax < 13 gets an explicit `axis`, and `legacy_coerce_2d = 1` when the old
 // "flatten to 2-D at axis" semantics may differ from the new "along axis" ones.
 // Attributes the rewrite does not understand are kept as they are.
@@ -12,10 +12,16 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "ir/graph.h"
 
 namespace kiln::onnx {
+
+// The op type Kiln implements an ONNX op type as: deprecated ops that equal a
+// newer one (Scatter is ScatterElements without reduction) map to it; any
+// other op type maps to itself.
+std::string_view latestOpType(std::string_view opType);
 
 // Adds a constant value to the graph and returns its id; `role` ("min",
 // "starts", ...) helps the importer give it a readable unique name.
