@@ -41,6 +41,15 @@ bool foldStaticShape(ir::Graph& g, ir::Node& n) {
   return true;
 }
 
+// Size(x) with x statically shaped is a constant too.
+bool foldStaticSize(ir::Graph& g, ir::Node& n) {
+  if (n.op != ir::OpKind::Size || !g.type(n.inputs[0]).isStatic()) return false;
+  ir::Value& out = g.value(n.outputs[0]);
+  out.constant = ir::TensorData::fromInts({g.type(n.inputs[0]).numElements()}, {});
+  out.type = ir::staticType(DType::I64, {});
+  return true;
+}
+
 bool allInputsConstant(const ir::Graph& g, const ir::Node& n) {
   for (ir::ValueId v : n.inputs)
     if (v != ir::kNoValue && !g.value(v).isConstant()) return false;
@@ -78,7 +87,7 @@ void specializeShapes(ir::Graph& g, const std::vector<std::vector<int64_t>>& inp
   kept.reserve(g.nodes.size());
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     ir::Node& n = g.nodes[i];
-    if (foldStaticShape(g, n)) continue;
+    if (foldStaticShape(g, n) || foldStaticSize(g, n)) continue;
     ir::inferNodeShapes(g, n);
     if (allInputsConstant(g, n) && outputsFoldable(g, n, maxFoldBytes)) {
       std::vector<ir::TensorDataPtr> results = evaluator.evaluate(g, n);

@@ -1,7 +1,7 @@
 // Shape specialization: fixes every graph input to a concrete shape, then walks
 // the nodes in order, inferring each output's type (ir/shape_rules.h) and
 // folding nodes whose inputs are all constant into constants (via the
-// ConstantEvaluator). Shape of a statically shaped value folds directly. This
+// ConstantEvaluator). Shape and Size of a statically shaped value fold directly. This
 // resolves the int64 shape arithmetic (Shape -> Gather/Slice -> Concat ->
 // Reshape) that exporters leave behind, so codegen sees only static shapes.
 #pragma once

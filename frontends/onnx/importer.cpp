@@ -41,7 +41,7 @@ void checkOpsSupported(const GraphProto& g, const std::string& label) {
     std::string where = n.name().empty() ? fmt::format("node #{}", i) : fmt::format("node '{}'", n.name());
     if (!isDefaultDomain(n.domain()))
       fail("{}: unsupported op '{}' ({}, domain '{}')", label, n.op_type(), where, n.domain());
-    if (n.op_type() != "Constant" && !ir::opFromName(n.op_type()) && !deprecatedOpReplacement(n.op_type()))
+    if (n.op_type() != "Constant" && !ir::opFromName(latestOpType(n.op_type())))
       fail("{}: unsupported op '{}' ({})", label, n.op_type(), where);
   }
 }
@@ -179,8 +179,7 @@ class GraphBuilder {
       define(p.output(0), g_.addConstant(p.output(0), constantNodeValue(p, modelDir_, owner)));
       return;
     }
-    std::optional<ir::OpKind> current = ir::opFromName(p.op_type());
-    ir::OpKind op = current ? *current : *deprecatedOpReplacement(p.op_type());  // checkOpsSupported ran
+    ir::OpKind op = *ir::opFromName(latestOpType(p.op_type()));  // checkOpsSupported ran
     const ir::OpInfo& info = ir::opInfo(op);
     ir::Node n{op, p.name(), {}, {}, {}};
 
@@ -206,7 +205,8 @@ class GraphBuilder {
     MakeConstant makeConstant = [&](const std::string& role, TensorDataPtr d) {
       return g_.addConstant(freshName(constBase + "_" + role), std::move(d));
     };
-    if (!current) upgradeDeprecatedOp(p.op_type(), g_, n, opset_, owner, makeConstant);
+    if (latestOpType(p.op_type()) != p.op_type())
+      upgradeDeprecatedOp(p.op_type(), g_, n, opset_, owner, makeConstant);
     upgradeToLatestOpset(g_, n, opset_, owner, makeConstant);
 
     for (int i = 0; i < numOut; ++i) {

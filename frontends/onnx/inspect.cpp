@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "frontends/onnx/legacy_opset.h"
 #include "frontends/onnx/proto_io.h"
 #include "frontends/onnx/types.h"
 #include "ir/error.h"
@@ -73,7 +74,7 @@ void summarizeGraph(const GraphProto& g, ModelSummary& s, std::set<std::string>&
     ++s.opHistogram[key];
     ++s.nodeCount;
     if (onnxDomain && n.op_type() == "Constant") s.parameterCount += constantElements(n);
-    else if (!onnxDomain || !ir::opFromName(n.op_type())) unsupported.insert(key);
+    else if (!onnxDomain || !ir::opFromName(latestOpType(n.op_type()))) unsupported.insert(key);
     for (const AttributeProto& a : n.attribute()) {
       if (a.type() == AttributeProto::GRAPH) summarizeGraph(a.g(), s, unsupported, depth + 1);
       for (const GraphProto& sub : a.graphs()) summarizeGraph(sub, s, unsupported, depth + 1);

@@ -195,7 +195,27 @@ void upgradePRelu(Rewrite& r) {
   r.node.inputs[1] = r.makeConstant("slope", reshaped);
 }
 
+// Pad before opset 11 took `pads`, `mode` and `value` as attributes (opset 1
+// named the pads `paddings`). The fill value becomes a scalar of the data's type.
+void upgradePad(Rewrite& r) {
+  auto pads = r.takeInts("pads");
+  if (!pads) pads = r.takeInts("paddings");
+  if (!pads) fail("{}: opset {} Pad requires attribute 'pads'", r.owner, r.opset);
+  r.setInput(1, r.makeConstant("pads", TensorData::fromInts(*pads, {static_cast<int64_t>(pads->size())})));
+  if (auto value = r.takeFloat("value")) {
+    const ir::TensorType* t = r.inputType(0);
+    DType dtype = t && t->dtype != DType::Undefined ? t->dtype : DType::F32;
+    r.setInput(2, r.makeConstant("value", TensorData::filled(dtype, {}, *value)));
+  }
+}
+
 }  // namespace
+
+std::string_view latestOpType(std::string_view opType) {
+  if (opType == "Scatter") return "ScatterElements";
+  if (opType == "Upsample") return "Resize";  // opsets 7-9; upgradeDeprecatedOp rewrites its form
+  return opType;
+}
 
 void upgradeToLatestOpset(const ir::Graph& graph, ir::Node& node, int64_t opset,
                           const std::string& owner, const MakeConstant& makeConstant) {
@@ -211,6 +231,8 @@ void upgradeToLatestOpset(const ir::Graph& graph, ir::Node& node, int64_t opset,
     case OpKind::ReduceMean:
     case OpKind::ReduceMax: if (opset < 18) r.intsToInput("axes", 1, false); break;
     case OpKind::Reshape: if (opset < 5) r.intsToInput("shape", 1, true); break;
+    case OpKind::Split: if (opset < 13) r.intsToInput("split", 1, false); break;
+    case OpKind::Pad: if (opset < 11) upgradePad(r); break;
     case OpKind::Resize: if (opset < 11) upgradeResize(r); break;
     case OpKind::Softmax: if (opset < 13) upgradeSoftmax(r); break;
     case OpKind::Cast: if (opset < 6) upgradeCast(r); break;
@@ -222,11 +244,6 @@ void upgradeToLatestOpset(const ir::Graph& graph, ir::Node& node, int64_t opset,
       break;
     default: break;
   }
-}
-
-std::optional<ir::OpKind> deprecatedOpReplacement(const std::string& opType) {
-  if (opType == "Upsample") return OpKind::Resize;
-  return std::nullopt;
 }
 
 void upgradeDeprecatedOp(const std::string& opType, const ir::Graph& graph, ir::Node& node, int64_t opset,

@@ -4,7 +4,7 @@
 // Attributes that later opsets turned into inputs become constant inputs:
 //   Clip < 11 (min, max), Slice < 10 (starts, ends, axes), Squeeze/Unsqueeze < 13
 //   (axes), ReduceSum < 13 and ReduceMean/ReduceMax < 18 (axes), Reshape < 5
-//   (shape). Resize 10's (X, scales) becomes (X, <absent roi>, scales).
+//   (shape), Split < 13 (split), Pad < 11 (pads, value). Resize 10's (X, scales) becomes (X, <absent roi>, scales).
 // Softmax < 13 gets an explicit `axis`, and `legacy_coerce_2d = 1` when the old
 // "flatten to 2-D at axis" semantics may differ from the new "along axis" ones.
 // PRelu < 7's per-channel 1-D slope becomes a constant of shape [C, 1, ..., 1].
@@ -14,10 +14,16 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "ir/graph.h"
 
 namespace kiln::onnx {
+
+// The op type Kiln implements an ONNX op type as: deprecated ops that equal a
+// newer one (Scatter is ScatterElements without reduction, Upsample is Resize)
+// map to it; any other op type maps to itself.
+std::string_view latestOpType(std::string_view opType);
 
 // Adds a constant value to the graph and returns its id; `role` ("min",
 // "starts", ...) helps the importer give it a readable unique name.
@@ -27,10 +33,6 @@ using MakeConstant = std::function<ir::ValueId(const std::string& role, ir::Tens
 // in errors. Throws kiln::Error for legacy forms without a latest-opset equivalent.
 void upgradeToLatestOpset(const ir::Graph& graph, ir::Node& node, int64_t opset,
                           const std::string& owner, const MakeConstant& makeConstant);
-
-// Ops that ONNX removed but whose meaning a latest-opset op expresses: the op
-// Kiln builds for `opType`, if any. Upsample (opsets 7-9) becomes Resize.
-std::optional<ir::OpKind> deprecatedOpReplacement(const std::string& opType);
 
 // Rewrites a node of deprecated `opType` (node.op already its replacement)
 // into the replacement's form at the node's opset; upgradeToLatestOpset then
