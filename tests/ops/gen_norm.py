@@ -142,6 +142,15 @@ def gen_lrn(out):
                {"size": 5, "alpha": 0.01, "beta": 0.6, "bias": 2.0})
 
 
+def gen_batchnorm_training(out):
+    for shape in [(2, 3, 4, 5), (4, 16, 33), (1, 2, 1)]:
+        c = shape[1]
+        write_multi(out, f"batchnorm_training_{shape_name(shape)}", "BatchNormalization",
+                    [("x", rand(shape) + 1.0), ("scale", rand((c,))), ("bias", rand((c,))),
+                     ("mean", rand((c,))), ("var", rng.random(c).astype(np.float32) + 0.5)],
+                    ["y", "running_mean", "running_var"], {"training_mode": 1, "momentum": 0.8})
+
+
 def loss_cases(out, op):
     prefix = "nll" if op == "NegativeLogLikelihoodLoss" else "sce"
     cases = [((3, 5), None), ((3, 5, 2), 1), ((4, 6, 3, 5), -1), ((8, 10), 0), ((2, 7, 4, 3, 2), -5)]
@@ -182,6 +191,7 @@ def main():
     gen_instancenorm(out)
     gen_mvn(out)
     gen_lrn(out)
+    gen_batchnorm_training(out)
     loss_cases(out, "NegativeLogLikelihoodLoss")
     loss_cases(out, "SoftmaxCrossEntropyLoss")
     return 0

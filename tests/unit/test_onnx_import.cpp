@@ -541,14 +541,18 @@ TEST_F(OnnxImportTest, UnusedTrainingOutputsAreDropped) {
   expectError([&] { importBytes(build(true)); },
               "BatchNormalization node 'bn': unsupported: output 'running_mean' is used");
 
-  // training_mode=1 computes with batch statistics: not an inference op.
+  // training_mode=1 normalizes with batch statistics and updates the running ones.
   ModelBuilder train(15, 8);
   train.input("x", {1, 2, 3, 3});
   for (const char* p : {"scale", "bias", "mean", "var"}) train.floatInitializer(p, {2}, {1, 2});
   setInt(train.node("BatchNormalization", {"x", "scale", "bias", "mean", "var"}, {"y", "rm", "rv"}, "bn"),
          "training_mode", 1);
   train.output("y", {1, 2, 3, 3});
-  expectError([&] { importBytes(train); }, "training_mode");
+  train.output("rm", {2});
+  train.output("rv", {2});
+  Graph tg = importBytes(train);
+  expectWellFormed(tg);
+  EXPECT_EQ(onlyNode(tg).outputs.size(), 3u);
 }
 
 TEST_F(OnnxImportTest, LegacyForms) {
