@@ -37,7 +37,9 @@ void storeC(KernelContext& ctx, const Plan& p, llvm::Value* at, llvm::Value* v) 
   ctx.store(p.t, p.y, at, ctx.convert(v, p.ct, p.t));
 }
 
-llvm::Value* expOf(KernelContext& ctx, llvm::Value* d) { return ctx.callIntrinsic(llvm::Intrinsic::exp, {d}); }
+llvm::Value* expOf(KernelContext& ctx, llvm::Value* d) {
+  return ctx.callIntrinsic(llvm::Intrinsic::exp, {d});
+}
 
 // What y holds between the passes, given d = x - max: exp(d) or d.
 llvm::Value* intermediate(KernelContext& ctx, const Plan& p, llvm::Value* d, llvm::Value* e) {
@@ -78,8 +80,9 @@ void emitContiguousRow(KernelContext& ctx, const Plan& p, llvm::Value* row, int6
   llvm::Value* factor = rowFactor(ctx, p, ctx.b.CreateLoad(ty, sumSlot));
   ctx.loop(0, n, [&](llvm::Value* i) {
     llvm::Value* at = ctx.b.CreateNSWAdd(row, i);
-    llvm::Value* v = p.recompute() ? intermediate(ctx, p, ctx.b.CreateFSub(loadC(ctx, p, p.x, at), mx), nullptr)
-                                   : loadC(ctx, p, p.y, at);
+    llvm::Value* v = p.recompute()
+                         ? intermediate(ctx, p, ctx.b.CreateFSub(loadC(ctx, p, p.x, at), mx), nullptr)
+                         : loadC(ctx, p, p.y, at);
     storeC(ctx, p, at, finish(ctx, p, v, factor));
   });
 }
@@ -116,7 +119,8 @@ void emitLaneChunk(KernelContext& ctx, const Plan& p, llvm::Value* slice, llvm::
   forLanes([&](llvm::Value* c) { ctx.store(ct, sumLanes, c, rowFactor(ctx, p, ctx.load(ct, sumLanes, c))); });
   ctx.loop(0, n, [&](llvm::Value* i) {
     forLanes([&](llvm::Value* c) {
-      llvm::Value* v = p.recompute() ? intermediate(ctx, p, diff(i, c), nullptr) : loadC(ctx, p, p.y, at(i, c));
+      llvm::Value* v =
+          p.recompute() ? intermediate(ctx, p, diff(i, c), nullptr) : loadC(ctx, p, p.y, at(i, c));
       storeC(ctx, p, at(i, c), finish(ctx, p, v, ctx.load(ct, sumLanes, c)));
     });
   });
@@ -159,7 +163,8 @@ void emitSoftmaxAlong(KernelContext& ctx, SoftmaxKind kind, DType t, llvm::Value
       llvm::Value* j0 = ctx.b.CreateNSWMul(chunk, ctx.i64(lanes));
       emitLaneChunk(ctx, p, slice, j0, lanes, n, inner, maxLanes, sumLanes);
     });
-    if (rest > 0) emitLaneChunk(ctx, p, slice, ctx.i64(fullChunks * lanes), rest, n, inner, maxLanes, sumLanes);
+    if (rest > 0)
+      emitLaneChunk(ctx, p, slice, ctx.i64(fullChunks * lanes), rest, n, inner, maxLanes, sumLanes);
   };
   if (allowParallel && outer > 1 && worthParallel(outer * n * inner * 8)) ctx.parallelFor(outer, body);
   else ctx.loop(0, outer, body);

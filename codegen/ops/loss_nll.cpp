@@ -14,7 +14,8 @@ void emitNegativeLogLikelihoodLoss(KernelContext& ctx) {
   LossView v = lossView(ctx);
   emitWeightedLoss(ctx, ct, [&](llvm::Value* i, llvm::Value* cls, llvm::Value* k) {
     // input[i, cls, k] of the [N, C, D] view
-    llvm::Value* at = addScaled(ctx, k, ctx.b.CreateNSWAdd(ctx.b.CreateNSWMul(i, ctx.i64(v.classes)), cls), v.d);
+    llvm::Value* row = ctx.b.CreateNSWAdd(ctx.b.CreateNSWMul(i, ctx.i64(v.classes)), cls);
+    llvm::Value* at = addScaled(ctx, k, row, v.d);
     return loadAs(ctx, t, ct, ctx.input(0), at);
   });
 }

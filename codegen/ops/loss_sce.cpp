@@ -37,7 +37,8 @@ void emitSoftmaxCrossEntropyLoss(KernelContext& ctx) {
     llvm::Value* mx = ctx.b.CreateLoad(ty, maxSlot);
     ctx.b.CreateStore(ctx.constant(ct, 0), sumSlot);
     ctx.loop(0, v.classes, [&](llvm::Value* c) {
-      llvm::Value* e = ctx.callIntrinsic(llvm::Intrinsic::exp, {ctx.b.CreateFSub(loadAs(ctx, t, ct, x, at(c)), mx)});
+      llvm::Value* d = ctx.b.CreateFSub(loadAs(ctx, t, ct, x, at(c)), mx);
+      llvm::Value* e = ctx.callIntrinsic(llvm::Intrinsic::exp, {d});
       ctx.b.CreateStore(ctx.b.CreateFAdd(ctx.b.CreateLoad(ty, sumSlot), e), sumSlot);
     });
     llvm::Value* logSum = ctx.callIntrinsic(llvm::Intrinsic::log, {ctx.b.CreateLoad(ty, sumSlot)});

@@ -34,12 +34,14 @@ void emitBatchNormalizationTraining(KernelContext& ctx) {
       });
     };
     Moments m = emitMoments(ctx, t, ct, x, visit, batch * plane);
-    llvm::Value* sd = ctx.callIntrinsic(llvm::Intrinsic::sqrt, {ctx.b.CreateFAdd(m.variance, ctx.constant(ct, epsilon))});
+    llvm::Value* sd =
+        ctx.callIntrinsic(llvm::Intrinsic::sqrt, {ctx.b.CreateFAdd(m.variance, ctx.constant(ct, epsilon))});
     // y = x * a + b with a = scale / sd, b = B - mean * a.
     llvm::Value* a = ctx.b.CreateFDiv(loadAs(ctx, t, ct, ctx.input(1), c), sd);
     llvm::Value* b = ctx.b.CreateFSub(loadAs(ctx, t, ct, ctx.input(2), c), ctx.b.CreateFMul(m.mean, a));
     visit([&](llvm::Value* at) {
-      storeAs(ctx, t, ct, y, at, ctx.callIntrinsic(llvm::Intrinsic::fmuladd, {loadAs(ctx, t, ct, x, at), a, b}));
+      llvm::Value* v = ctx.callIntrinsic(llvm::Intrinsic::fmuladd, {loadAs(ctx, t, ct, x, at), a, b});
+      storeAs(ctx, t, ct, y, at, v);
     });
     auto running = [&](size_t out, size_t in, llvm::Value* batchStat) {
       DType st = ctx.outputDType(out);

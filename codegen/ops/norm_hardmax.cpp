@@ -35,8 +35,8 @@ void emitHardmax(KernelContext& ctx) {
         llvm::Value* v = loadAs(ctx, t, ct, x, at);
         llvm::Value* b = ctx.b.CreateLoad(ty, best);
         // v wins when greater, or when it is the first NaN.
-        llvm::Value* wins = ctx.b.CreateOr(ctx.b.CreateFCmpOGT(v, b),
-                                           ctx.b.CreateAnd(ctx.b.CreateFCmpUNO(v, v), ctx.b.CreateFCmpORD(b, b)));
+        llvm::Value* firstNaN = ctx.b.CreateAnd(ctx.b.CreateFCmpUNO(v, v), ctx.b.CreateFCmpORD(b, b));
+        llvm::Value* wins = ctx.b.CreateOr(ctx.b.CreateFCmpOGT(v, b), firstNaN);
         ctx.b.CreateStore(ctx.b.CreateSelect(wins, v, b), best);
         ctx.b.CreateStore(ctx.b.CreateSelect(wins, at, ctx.b.CreateLoad(ctx.b.getInt64Ty(), bestAt)), bestAt);
       });

@@ -18,7 +18,8 @@ namespace kiln::codegen {
 namespace {
 
 llvm::Value* invStdDev(KernelContext& ctx, DType ct, llvm::Value* variance, double epsilon) {
-  llvm::Value* sd = ctx.callIntrinsic(llvm::Intrinsic::sqrt, {ctx.b.CreateFAdd(variance, ctx.constant(ct, epsilon))});
+  llvm::Value* sd =
+      ctx.callIntrinsic(llvm::Intrinsic::sqrt, {ctx.b.CreateFAdd(variance, ctx.constant(ct, epsilon))});
   return ctx.b.CreateFDiv(ctx.constant(ct, 1), sd);
 }
 
@@ -105,7 +106,8 @@ void emitInstanceNormalization(KernelContext& ctx) {
     Moments m = emitMoments(ctx, t, ct, x, contiguousGroup(ctx, base, n), n);
     llvm::Value* c = ctx.b.CreateURem(row, ctx.i64(channels));
     // y = x * a + b with a = scale * InvStdDev, b = B - mean * a.
-    llvm::Value* a = ctx.b.CreateFMul(loadAs(ctx, t, ct, ctx.input(1), c), invStdDev(ctx, ct, m.variance, epsilon));
+    llvm::Value* inv = invStdDev(ctx, ct, m.variance, epsilon);
+    llvm::Value* a = ctx.b.CreateFMul(loadAs(ctx, t, ct, ctx.input(1), c), inv);
     llvm::Value* b = ctx.b.CreateFSub(loadAs(ctx, t, ct, ctx.input(2), c), ctx.b.CreateFMul(m.mean, a));
     ctx.loop(0, n, [&](llvm::Value* i) {
       llvm::Value* at = ctx.b.CreateNSWAdd(base, i);

@@ -41,7 +41,7 @@ void emitLRN(KernelContext& ctx) {
     ctx.loop(0, plane, [&](llvm::Value* i) {
       ctx.b.CreateStore(ctx.constant(ct, 0), acc);
       ctx.loop(lo, hi, 1, [&](llvm::Value* cc) {
-        llvm::Value* at = ctx.b.CreateNSWAdd(ctx.b.CreateNSWMul(ctx.b.CreateNSWAdd(n0, cc), ctx.i64(plane)), i);
+        llvm::Value* at = addScaled(ctx, i, ctx.b.CreateNSWAdd(n0, cc), plane);
         llvm::Value* v = loadAs(ctx, t, ct, x, at);
         ctx.b.CreateStore(emitMulAdd(ctx, ct, v, v, ctx.b.CreateLoad(ty, acc)), acc);
       });

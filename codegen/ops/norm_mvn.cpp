@@ -70,7 +70,8 @@ void emitMeanVarianceNormalization(KernelContext& ctx) {
       base = addScaled(ctx, base, idx, kept[k].stride);
     }
     GroupVisitor visit = [&](const std::function<void(llvm::Value*)>& f) {
-      ctx.loopNest(redExtents, [&](const std::vector<llvm::Value*>& idx) { f(offsetOf(ctx, base, red, idx)); });
+      ctx.loopNest(redExtents,
+                   [&](const std::vector<llvm::Value*>& idx) { f(offsetOf(ctx, base, red, idx)); });
     };
     Moments m = emitMoments(ctx, t, ct, x, visit, groupLen);
     llvm::Value* sd = ctx.callIntrinsic(llvm::Intrinsic::sqrt, {m.variance});

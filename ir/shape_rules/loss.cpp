@@ -13,7 +13,8 @@ namespace {
 void inferLoss(InferContext& ctx) {
   const TensorType& x = ctx.inputType(0);
   const TensorType& target = ctx.inputType(1);
-  if (!isFloat(x.dtype)) ctx.fail("unsupported dtype {} for the scores (expected floating point)", dtypeName(x.dtype));
+  if (!isFloat(x.dtype))
+    ctx.fail("unsupported dtype {} for the scores (expected floating point)", dtypeName(x.dtype));
   if (target.dtype != DType::I32 && target.dtype != DType::I64)
     ctx.fail("unsupported dtype {} for the target (expected i32 or i64)", dtypeName(target.dtype));
   LossReduction reduction = lossReduction(ctx);
@@ -32,7 +33,8 @@ void inferLoss(InferContext& ctx) {
   }
   if (ctx.hasInput(2)) {
     const TensorType& w = ctx.inputType(2);
-    if (w.dtype != x.dtype) ctx.fail("the weight is {} but the scores are {}", dtypeName(w.dtype), dtypeName(x.dtype));
+    if (w.dtype != x.dtype)
+      ctx.fail("the weight is {} but the scores are {}", dtypeName(w.dtype), dtypeName(x.dtype));
     if (w.rankKnown && w.shape.size() != 1) ctx.fail("the weight must be 1-D, got rank {}", w.shape.size());
     if (w.rankKnown && x.rankKnown && w.shape[0].isStatic() && x.shape[1].isStatic() &&
         w.shape[0].value != x.shape[1].value)

@@ -9,7 +9,8 @@ namespace kiln::ir {
 namespace {
 
 void requireFloat(const InferContext& ctx, DType t, const char* what) {
-  if (!isFloat(t)) ctx.fail("unsupported dtype {} for {} (expected a floating-point tensor)", dtypeName(t), what);
+  if (!isFloat(t))
+    ctx.fail("unsupported dtype {} for {} (expected a floating-point tensor)", dtypeName(t), what);
 }
 
 void requireSameDType(const InferContext& ctx, size_t i, const char* what) {
@@ -46,7 +47,8 @@ void requireChannelVector(const InferContext& ctx, size_t i, const TensorType& x
   if (t.shape.size() != 1) ctx.fail("{} (input {}) must be 1-D, got rank {}", what, i, t.shape.size());
   if (x.rankKnown && x.shape.size() > 1 && x.shape[1].isStatic() && t.shape[0].isStatic() &&
       x.shape[1].value != t.shape[0].value)
-    ctx.fail("{} (input {}) has {} elements but X has {} channels", what, i, t.shape[0].value, x.shape[1].value);
+    ctx.fail("{} (input {}) has {} elements but X has {} channels", what, i, t.shape[0].value,
+             x.shape[1].value);
 }
 
 // LayerNormalization's Scale and B broadcast (numpy-style, right-aligned) to
