@@ -9,6 +9,7 @@ namespace kiln::codegen {
 LossView lossView(const KernelContext& ctx) {
   std::vector<int64_t> shape = ctx.inputShape(0);
   if (shape.size() < 2) ctx.fail("the scores must have rank >= 2, got {}", shape.size());
+  if (shape[1] == 0) ctx.fail("the scores have no classes (dim 1 is 0)");
   return {shape[0], shape[1], product(shape, 2, shape.size())};
 }
 

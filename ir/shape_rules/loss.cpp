@@ -20,6 +20,8 @@ void inferLoss(InferContext& ctx) {
   LossReduction reduction = lossReduction(ctx);
   if (x.rankKnown && x.shape.size() < 2)
     ctx.fail("the scores must have rank >= 2 (N, C, ...), got rank {}", x.shape.size());
+  if (x.rankKnown && x.shape[1].isStatic() && x.shape[1].value == 0)
+    ctx.fail("the scores have no classes (dim 1 is 0)");
   if (x.rankKnown && target.rankKnown) {
     if (target.shape.size() + 1 != x.shape.size())
       ctx.fail("the target has rank {}; the scores' rank {} needs {}", target.shape.size(), x.shape.size(),
