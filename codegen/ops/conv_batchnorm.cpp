@@ -6,11 +6,13 @@
 #include "codegen/kernel_context.h"
 #include "codegen/ops/conv_geometry.h"
 #include "codegen/ops/conv_ir.h"
+#include "codegen/ops/norm_batchnorm_training.h"
 
 namespace kiln::codegen {
 
 void emitBatchNormalization(KernelContext& ctx) {
   using namespace convir;
+  if (ctx.attrs().getInt("training_mode", 0) != 0) return emitBatchNormalizationTraining(ctx);
   DType dt = requireFloatKernel(ctx, ctx.inputDType(0));
   std::vector<int64_t> x = ctx.inputShape(0);
   if (x.size() < 2) ctx.fail("X must have rank >= 2, got {}", x.size());

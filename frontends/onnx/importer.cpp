@@ -194,10 +194,12 @@ class GraphBuilder {
     }
 
     // Outputs Kiln's op does not produce (BatchNormalization's training
-    // statistics, MaxPool's indices) are dropped when nothing reads them.
+    // statistics outside training mode, MaxPool's indices) are dropped when
+    // nothing reads them.
+    const int maxOut = producedOutputs(n, info, owner);
     int numOut = p.output_size();
     while (numOut > 0 && (p.output(numOut - 1).empty() ||
-                          (numOut > info.maxOutputs && !consumed_.count(p.output(numOut - 1)))))
+                          (numOut > maxOut && !consumed_.count(p.output(numOut - 1)))))
       --numOut;
 
     const std::string constBase =
@@ -210,18 +212,30 @@ class GraphBuilder {
     upgradeToLatestOpset(g_, n, opset_, owner, makeConstant);
 
     for (int i = 0; i < numOut; ++i) {
-      const std::string& name = p.output(i);
-      if (name.empty()) fail("{}: output #{} is absent, which Kiln's {} does not allow", owner, i, p.op_type());
+      // An absent optional output before a present one (LayerNormalization's
+      // Mean when only InvStdDev is wanted) gets a value that nothing reads.
+      bool absent = p.output(i).empty();
+      const std::string name = absent ? freshName(constBase + "_absent_output") : p.output(i);
       ValueId id = g_.addValue(name, typeOf(name));
-      define(name, id);
+      if (!absent) define(name, id);
       n.outputs.push_back(id);
     }
-    checkArity(p, n, info, owner);
-    rejectTrainingForms(n, owner);
+    checkArity(p, n, info, maxOut, owner);
     g_.nodes.push_back(std::move(n));
   }
 
-  static void checkArity(const NodeProto& p, const ir::Node& n, const ir::OpInfo& info,
+  // How many outputs Kiln computes for the node: BatchNormalization's
+  // running statistics exist only with training_mode = 1.
+  static int producedOutputs(const ir::Node& n, const ir::OpInfo& info, const std::string& owner) {
+    if (n.op != ir::OpKind::BatchNormalization) return info.maxOutputs;
+    try {
+      return n.attrs.getInt("training_mode", 0) != 0 ? info.maxOutputs : 1;
+    } catch (const Error& e) {
+      fail("{}: {}", owner, e.what());
+    }
+  }
+
+  static void checkArity(const NodeProto& p, const ir::Node& n, const ir::OpInfo& info, int maxOut,
                          const std::string& owner) {
     auto numIn = static_cast<int>(n.inputs.size()), numOut = static_cast<int>(n.outputs.size());
     if (numIn < info.minInputs || numIn > info.maxInputs)
@@ -230,26 +244,12 @@ class GraphBuilder {
     for (int i = 0; i < info.minInputs; ++i)
       if (n.inputs[static_cast<size_t>(i)] == kNoValue)
         fail("{}: required input #{} is absent", owner, i);
-    if (numOut > info.maxOutputs)
+    if (numOut > maxOut)
       fail("{}: unsupported: output '{}' is used, but Kiln's {} computes only {} output(s)", owner,
-           p.output(info.maxOutputs), info.name, info.maxOutputs);
+           p.output(maxOut), info.name, maxOut);
     if (numOut < info.minOutputs)
       fail("{}: has {} outputs; Kiln's {} produces at least {}", owner, numOut, info.name,
            info.minOutputs);
-  }
-
-  // Forms of supported ops that compute something else than inference needs.
-  static void rejectTrainingForms(const ir::Node& n, const std::string& owner) {
-    if (n.op == ir::OpKind::BatchNormalization && n.attrs.has("training_mode")) {
-      bool training = false;
-      try {
-        training = n.attrs.getInt("training_mode", 0) != 0;
-      } catch (const Error& e) {
-        fail("{}: {}", owner, e.what());
-      }
-      if (training)
-        fail("{}: unsupported: training_mode=1 normalizes with batch statistics", owner);
-    }
   }
 
   const ModelProto& model_;

@@ -90,7 +90,7 @@ void upgradeSlice(Rewrite& r) {
   if (axes) r.setInput(3, r.makeConstant("axes", TensorData::fromInts(*axes, {n})));
 }
 
-// Softmax before opset 13 coerced its input to 2-D, [prod(d[0:axis]),
+// Softmax (and LogSoftmax, Hardmax) before opset 13 coerced its input to 2-D, [prod(d[0:axis]),
 // prod(d[axis:])], and normalized over the second dimension. That equals the
 // new per-axis Softmax exactly when axis is the last dimension. Otherwise the
 // node keeps the old meaning through the attribute `legacy_coerce_2d = 1`:
@@ -235,6 +235,7 @@ void upgradeToLatestOpset(const ir::Graph& graph, ir::Node& node, int64_t opset,
     case OpKind::Pad: if (opset < 11) upgradePad(r); break;
     case OpKind::Resize: if (opset < 11) upgradeResize(r); break;
     case OpKind::Softmax: if (opset < 13) upgradeSoftmax(r); break;
+    case OpKind::LogSoftmax: case OpKind::Hardmax: if (opset < 13) upgradeSoftmax(r); break;
     case OpKind::Cast: if (opset < 6) upgradeCast(r); break;
     case OpKind::Gemm: if (opset < 7) node.attrs.erase("broadcast"); break;
     case OpKind::PRelu: if (opset < 7) upgradePRelu(r); break;

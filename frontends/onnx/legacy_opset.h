@@ -5,7 +5,7 @@
 //   Clip < 11 (min, max), Slice < 10 (starts, ends, axes), Squeeze/Unsqueeze < 13
 //   (axes), ReduceSum < 13 and ReduceMean/ReduceMax < 18 (axes), Reshape < 5
 //   (shape), Split < 13 (split), Pad < 11 (pads, value). Resize 10's (X, scales) becomes (X, <absent roi>, scales).
-// Softmax < 13 gets an explicit `axis`, and `legacy_coerce_2d = 1` when the old
+// Softmax, LogSoftmax and Hardmax < 13 get an explicit `axis`, and `legacy_coerce_2d = 1` when the old
 // "flatten to 2-D at axis" semantics may differ from the new "along axis" ones.
 // PRelu < 7's per-channel 1-D slope becomes a constant of shape [C, 1, ..., 1].
 // Attributes the rewrite does not understand are kept as they are.

@@ -255,8 +255,9 @@ void inferShapesConvTranspose(InferContext& ctx) {
 void inferShapesBatchNormalization(InferContext& ctx) {
   const TensorType& x = ctx.inputType(0);
   requireFloatType(ctx, x.dtype, "X");
-  if (ctx.attrs().getInt("training_mode", 0) != 0)
-    ctx.fail("training_mode = 1 is not supported (inference only)");
+  bool training = ctx.attrs().getInt("training_mode", 0) != 0;
+  if (!training && ctx.node.outputs.size() > 1)
+    ctx.fail("unsupported: outputs running_mean and running_var exist only with training_mode = 1");
   if (x.rankKnown && x.shape.size() < 2)
     ctx.fail("X must have rank >= 2 (N, C, ...), got rank {}", x.shape.size());
   float epsilon = ctx.attrs().getFloat("epsilon", 1e-5f);
@@ -267,6 +268,8 @@ void inferShapesBatchNormalization(InferContext& ctx) {
   requireChannelVector(ctx, 3, c, "input_mean", x.dtype);
   requireChannelVector(ctx, 4, c, "input_var", x.dtype);
   ctx.setOutput(0, x);
+  // training_mode = 1 (codegen/ops/norm_batchnorm_training.cpp): the updated running statistics.
+  for (size_t i = 1; i < ctx.node.outputs.size(); ++i) ctx.setOutput(i, ctx.inputType(3));
 }
 
 namespace {
