@@ -208,7 +208,14 @@ class GraphBuilder {
 
     for (int i = 0; i < numOut; ++i) {
       const std::string& name = p.output(i);
-      if (name.empty()) fail("{}: output #{} is absent, which Kiln's {} does not allow", owner, i, p.op_type());
+      // An absent optional output followed by a present one (RNN's Y before
+      // Y_h) is computed into an internal value nothing reads.
+      if (name.empty()) {
+        std::string base = p.name().empty() ? p.op_type() : p.name();
+        n.outputs.push_back(g_.addValue(freshName(fmt::format("{}_unused_output{}", base, i)),
+                                        ir::TensorType{DType::Undefined, {}, false}));
+        continue;
+      }
       ValueId id = g_.addValue(name, typeOf(name));
       define(name, id);
       n.outputs.push_back(id);
