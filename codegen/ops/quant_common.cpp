@@ -14,8 +14,7 @@ std::pair<double, double> intRange(const KernelContext& ctx, DType t) {
     case DType::I8: return {-128, 127};
     case DType::U16: return {0, 65535};
     case DType::I16: return {-32768, 32767};
-    case DType::I32:
-      return {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()};
+    case DType::I32: return {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()};
     default: break;
   }
   ctx.fail("unsupported: quantized dtype {}", dtypeName(t));

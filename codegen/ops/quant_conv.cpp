@@ -41,8 +41,8 @@ void emitIntegerConv(KernelContext& ctx, const ConvInputs& in,
     llvm::Value* oc = ctx.b.CreateURem(nm, ctx.i64(m));
     llvm::Value* image = ctx.b.CreateUDiv(nm, ctx.i64(m));
     llvm::Value* firstIc = ctx.b.CreateNSWMul(ctx.b.CreateUDiv(oc, ctx.i64(mg)), ctx.i64(cg));
-    llvm::Value* xBase = ctx.b.CreateNSWMul(ctx.b.CreateNSWAdd(ctx.b.CreateNSWMul(image, ctx.i64(c)), firstIc),
-                                            ctx.i64(inSize));
+    llvm::Value* xBase = ctx.b.CreateNSWMul(
+        ctx.b.CreateNSWAdd(ctx.b.CreateNSWMul(image, ctx.i64(c)), firstIc), ctx.i64(inSize));
     llvm::Value* wBase = ctx.b.CreateNSWMul(oc, ctx.i64(cg * taps));
     llvm::Value* xzp = loadZeroPoint(ctx, in.xzp, ctx.i64(0));
     llvm::Value* wzp = loadZeroPoint(ctx, in.wzp, oc);
@@ -56,9 +56,9 @@ void emitIntegerConv(KernelContext& ctx, const ConvInputs& in,
           llvm::Value* inside = nullptr;
           std::vector<llvm::Value*> pos(kWindowAxes);
           for (int a = 0; a < kWindowAxes; ++a) {
-            pos[a] = ctx.b.CreateAdd(ctx.b.CreateMul(o[a], ctx.i64(g.stride[a])),
-                                     ctx.b.CreateSub(ctx.b.CreateMul(k[a], ctx.i64(g.dilation[a])),
-                                                     ctx.i64(g.padBegin[a])));
+            pos[a] = ctx.b.CreateAdd(
+                ctx.b.CreateMul(o[a], ctx.i64(g.stride[a])),
+                ctx.b.CreateSub(ctx.b.CreateMul(k[a], ctx.i64(g.dilation[a])), ctx.i64(g.padBegin[a])));
             if (g.alwaysInside(a)) continue;
             llvm::Value* ok = ctx.b.CreateICmpULT(pos[a], ctx.i64(g.in[a]));
             inside = inside ? ctx.b.CreateAnd(inside, ok) : ok;
@@ -99,9 +99,9 @@ void emitQLinearConv(KernelContext& ctx) {
   DType out = ctx.outputDType(0), ct = DType::F32;
   emitIntegerConv(ctx, {0, 2, 3, 5}, [&](llvm::Value* acc, llvm::Value* yi, llvm::Value* oc) {
     if (ctx.hasInput(8)) acc = ctx.b.CreateAdd(acc, ctx.load(DType::I32, ctx.input(8), oc));
-    llvm::Value* mult = ctx.b.CreateFDiv(
-        ctx.b.CreateFMul(loadScale(ctx, 1, ctx.i64(0), ct), loadScale(ctx, 4, oc, ct)),
-        loadScale(ctx, 6, ctx.i64(0), ct));
+    llvm::Value* mult =
+        ctx.b.CreateFDiv(ctx.b.CreateFMul(loadScale(ctx, 1, ctx.i64(0), ct), loadScale(ctx, 4, oc, ct)),
+                         loadScale(ctx, 6, ctx.i64(0), ct));
     llvm::Value* v = ctx.b.CreateFMul(ctx.convert(acc, DType::I32, ct), mult);
     ctx.store(out, ctx.output(0), yi, requantize(ctx, v, ct, loadZeroPoint(ctx, 7, ctx.i64(0)), out));
   });

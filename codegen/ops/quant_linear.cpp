@@ -67,7 +67,8 @@ void emitDequantizeLinear(KernelContext& ctx) {
   DType ct = computeFloat(out);
   AxisView v = axisView(ctx);
   forEachElement(ctx, v, [&](llvm::Value* at, llvm::Value* ch) {
-    llvm::Value* x = ctx.b.CreateSExt(widenToI32(ctx, ctx.load(xt, ctx.input(0), at), xt), ctx.b.getInt64Ty());
+    llvm::Value* x =
+        ctx.b.CreateSExt(widenToI32(ctx, ctx.load(xt, ctx.input(0), at), xt), ctx.b.getInt64Ty());
     llvm::Value* zp = ctx.b.CreateSExt(loadZeroPoint(ctx, 2, ch), ctx.b.getInt64Ty());
     llvm::Value* d = ctx.convert(ctx.b.CreateSub(x, zp), DType::I64, ct);
     ctx.store(out, ctx.output(0), at, ctx.convert(ctx.b.CreateFMul(d, loadScale(ctx, 1, ch, ct)), ct, out));

@@ -16,7 +16,7 @@ namespace kiln::codegen {
 namespace {
 
 struct MatMulLayout {
-  std::vector<int64_t> batch;           // output batch extents
+  std::vector<int64_t> batch;             // output batch extents
   std::vector<int64_t> aStride, bStride;  // per batch dim, 0 where broadcast
   int64_t m = 1, k = 1, n = 1;
 };
@@ -105,18 +105,19 @@ void emitMatMulInteger(KernelContext& ctx) {
 void emitQLinearMatMul(KernelContext& ctx) {
   DType out = ctx.outputDType(0);
   int64_t n = matmulLayout(ctx, 0, 3).n;
-  emitIntegerMatMul(ctx, 0, 2, 3, 5, /*accumulateInOutput=*/false,
-                    [&](llvm::Value* row, llvm::Value* outOff, llvm::Value* m) {
-    DType ct = DType::F32;
-    llvm::Value* yScale = loadScale(ctx, 6, ctx.i64(0), ct);
-    llvm::Value* aScale = loadScale(ctx, 1, m, ct);
-    llvm::Value* yzp = loadZeroPoint(ctx, 7, ctx.i64(0));
-    ctx.loop(0, n, [&](llvm::Value* j) {
-      llvm::Value* mult = ctx.b.CreateFDiv(ctx.b.CreateFMul(aScale, loadScale(ctx, 4, j, ct)), yScale);
-      llvm::Value* v = ctx.b.CreateFMul(ctx.convert(ctx.load(DType::I32, row, j), DType::I32, ct), mult);
-      ctx.store(out, ctx.output(0), ctx.b.CreateNSWAdd(outOff, j), requantize(ctx, v, ct, yzp, out));
-    });
-  });
+  emitIntegerMatMul(
+      ctx, 0, 2, 3, 5, /*accumulateInOutput=*/false,
+      [&](llvm::Value* row, llvm::Value* outOff, llvm::Value* m) {
+        DType ct = DType::F32;
+        llvm::Value* yScale = loadScale(ctx, 6, ctx.i64(0), ct);
+        llvm::Value* aScale = loadScale(ctx, 1, m, ct);
+        llvm::Value* yzp = loadZeroPoint(ctx, 7, ctx.i64(0));
+        ctx.loop(0, n, [&](llvm::Value* j) {
+          llvm::Value* mult = ctx.b.CreateFDiv(ctx.b.CreateFMul(aScale, loadScale(ctx, 4, j, ct)), yScale);
+          llvm::Value* v = ctx.b.CreateFMul(ctx.convert(ctx.load(DType::I32, row, j), DType::I32, ct), mult);
+          ctx.store(out, ctx.output(0), ctx.b.CreateNSWAdd(outOff, j), requantize(ctx, v, ct, yzp, out));
+        });
+      });
 }
 
 }  // namespace kiln::codegen

@@ -82,7 +82,8 @@ void emitGRU(KernelContext& ctx) {
                                  loadScratch(ctx, s, st.gates, ctx.b.CreateNSWAdd(j, ctx.i64(2 * H))));
       Value* hPrev = loadScratch(ctx, s, st.h, j);
       Value* one = ctx.constant(s.ct, 1);
-      Value* hNew = ctx.b.CreateFAdd(ctx.b.CreateFMul(ctx.b.CreateFSub(one, z), n), ctx.b.CreateFMul(z, hPrev));
+      Value* hNew =
+          ctx.b.CreateFAdd(ctx.b.CreateFMul(ctx.b.CreateFSub(one, z), n), ctx.b.CreateFMul(z, hPrev));
       ctx.store(s.ct, st.h, j, hNew);
     });
   });
@@ -99,12 +100,14 @@ void emitLSTM(KernelContext& ctx) {
       };
       Value* cPrev = loadScratch(ctx, s, st.c, j);
       Value* one = ctx.constant(s.ct, 1);
-      Value* i = applyActivation(
-          ctx, s, st.act[0], ctx.b.CreateFAdd(pre(0), ctx.b.CreateFMul(peephole(ctx, s, st.dir, 0, j), cPrev)));
+      Value* i =
+          applyActivation(ctx, s, st.act[0],
+                          ctx.b.CreateFAdd(pre(0), ctx.b.CreateFMul(peephole(ctx, s, st.dir, 0, j), cPrev)));
       Value* f = s.params.inputForget
                      ? ctx.b.CreateFSub(one, i)
-                     : applyActivation(ctx, s, st.act[0],
-                                       ctx.b.CreateFAdd(pre(2), ctx.b.CreateFMul(peephole(ctx, s, st.dir, 2, j), cPrev)));
+                     : applyActivation(
+                           ctx, s, st.act[0],
+                           ctx.b.CreateFAdd(pre(2), ctx.b.CreateFMul(peephole(ctx, s, st.dir, 2, j), cPrev)));
       Value* cand = applyActivation(ctx, s, st.act[1], pre(3));
       Value* c = ctx.b.CreateFAdd(ctx.b.CreateFMul(f, cPrev), ctx.b.CreateFMul(i, cand));
       Value* o = applyActivation(

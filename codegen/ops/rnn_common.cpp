@@ -78,7 +78,8 @@ void emitGateRows(KernelContext& ctx, const RnnShape& s, const RnnStep& st, int6
     Value* v = dotProduct(ctx, s.ct, s.dtype, ctx.input(1), wOff, s.dtype, ctx.input(0), st.x, s.input);
     if (h) {
       Value* rOff = addScaled(ctx, ctx.i64(st.dir * gh * s.hidden), row, s.hidden);
-      v = ctx.b.CreateFAdd(v, dotProduct(ctx, s.ct, s.dtype, ctx.input(2), rOff, s.ct, h, ctx.i64(0), s.hidden));
+      v = ctx.b.CreateFAdd(v,
+                           dotProduct(ctx, s.ct, s.dtype, ctx.input(2), rOff, s.ct, h, ctx.i64(0), s.hidden));
     }
     if (ctx.hasInput(3)) {
       Value* wb = ctx.load(s.dtype, ctx.input(3), ctx.b.CreateNSWAdd(ctx.i64(st.dir * 2 * gh), row));
@@ -109,7 +110,8 @@ Value* applyActivation(KernelContext& ctx, const RnnShape& s, const ir::RnnActiv
       return b.CreateSelect(b.CreateFCmpOLT(x, zero), b.CreateFMul(x, fconst(x, f.alpha)), x);
     case A::ThresholdedRelu: return b.CreateSelect(b.CreateFCmpOGT(x, fconst(x, f.alpha)), x, zero);
     case A::ScaledTanh:
-      return b.CreateFMul(fconst(x, f.alpha), callLibm(ctx, "tanhf", "tanh", b.CreateFMul(x, fconst(x, f.beta))));
+      return b.CreateFMul(fconst(x, f.alpha),
+                          callLibm(ctx, "tanhf", "tanh", b.CreateFMul(x, fconst(x, f.beta))));
     case A::HardSigmoid: {
       Value* y = b.CreateFAdd(b.CreateFMul(x, fconst(x, f.alpha)), fconst(x, f.beta));
       return b.CreateMinNum(b.CreateMaxNum(y, zero), one);
@@ -123,8 +125,9 @@ Value* applyActivation(KernelContext& ctx, const RnnShape& s, const ir::RnnActiv
     case A::Softplus: {
       // log(1 + exp(x)) without overflow: max(x, 0) + log(1 + exp(-|x|)).
       Value* ax = ctx.callIntrinsic(llvm::Intrinsic::fabs, {x});
-      Value* l = ctx.callIntrinsic(llvm::Intrinsic::log,
-                                   {b.CreateFAdd(one, ctx.callIntrinsic(llvm::Intrinsic::exp, {b.CreateFNeg(ax)}))});
+      Value* l =
+          ctx.callIntrinsic(llvm::Intrinsic::log,
+                            {b.CreateFAdd(one, ctx.callIntrinsic(llvm::Intrinsic::exp, {b.CreateFNeg(ax)}))});
       return b.CreateFAdd(b.CreateMaxNum(x, zero), l);
     }
   }
@@ -151,7 +154,8 @@ void emitRecurrence(KernelContext& ctx, const RnnShape& s, bool lstm,
     return ctx.b.CreateNSWMul(r, ctx.i64(H));
   };
   auto stateOffset = [&](int64_t dir, Value* b) {
-    Value* r = layout1 ? addScaled(ctx, ctx.i64(dir), b, dirs) : ctx.b.CreateNSWAdd(ctx.i64(dir * s.batch), b);
+    Value* r =
+        layout1 ? addScaled(ctx, ctx.i64(dir), b, dirs) : ctx.b.CreateNSWAdd(ctx.i64(dir * s.batch), b);
     return ctx.b.CreateNSWMul(r, ctx.i64(H));
   };
   auto loadState = [&](Value* dst, size_t input, Value* off) {
@@ -183,7 +187,9 @@ void emitRecurrence(KernelContext& ctx, const RnnShape& s, bool lstm,
       if (hasSeqLens)
         ctx.loop(len, ctx.i64(s.seq), 1, [&](Value* t) {
           Value* off = yOffset(t, dir, b);
-          ctx.loop(0, H, [&](Value* j) { ctx.store(yt, ctx.output(0), ctx.b.CreateNSWAdd(off, j), ctx.constant(yt, 0)); });
+          ctx.loop(0, H, [&](Value* j) {
+            ctx.store(yt, ctx.output(0), ctx.b.CreateNSWAdd(off, j), ctx.constant(yt, 0));
+          });
         });
       ctx.loop(ctx.i64(0), len, 1, [&](Value* step) {
         Value* t = reverse ? ctx.b.CreateSub(ctx.b.CreateSub(len, ctx.i64(1)), step) : step;

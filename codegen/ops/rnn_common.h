@@ -19,13 +19,13 @@ namespace kiln::codegen {
 
 // What a cell sees for one direction and one time step.
 struct RnnStep {
-  int64_t dir;             // direction index (0, or 1 for bidirectional's reverse)
+  int64_t dir;                     // direction index (0, or 1 for bidirectional's reverse)
   const ir::RnnActivationFn* act;  // this direction's activation functions
-  llvm::Value* x;          // offset of x_t (input elements) in X
-  llvm::Value* h;          // scratch: hidden state, updated in place
-  llvm::Value* c;          // scratch: LSTM cell state (else nullptr)
-  llvm::Value* gates;      // scratch: G * hidden values
-  llvm::Value* aux;        // scratch: hidden values (GRU's r * h)
+  llvm::Value* x;                  // offset of x_t (input elements) in X
+  llvm::Value* h;                  // scratch: hidden state, updated in place
+  llvm::Value* c;                  // scratch: LSTM cell state (else nullptr)
+  llvm::Value* gates;              // scratch: G * hidden values
+  llvm::Value* aux;                // scratch: hidden values (GRU's r * h)
 };
 
 struct RnnShape {

@@ -61,18 +61,20 @@ void emitDFT(KernelContext& ctx) {
       llvm::Value* im = ctx.load(t, ctx.input(0), ctx.b.CreateNSWAdd(at, ctx.i64(1)));
       return {re, ctx.convert(im, t, DType::F64)};
     };
-    emitDftBins(ctx, length, n, bins, p.inverse, sample, [&](llvm::Value* k, llvm::Value* re, llvm::Value* im) {
-      llvm::Value* at = ctx.b.CreateNSWMul(addScaled(ctx, yBase, k, inner), ctx.i64(2));
-      ctx.store(ot, ctx.output(0), at, ctx.convert(re, DType::F64, ot));
-      ctx.store(ot, ctx.output(0), ctx.b.CreateNSWAdd(at, ctx.i64(1)), ctx.convert(im, DType::F64, ot));
-    });
+    emitDftBins(
+        ctx, length, n, bins, p.inverse, sample, [&](llvm::Value* k, llvm::Value* re, llvm::Value* im) {
+          llvm::Value* at = ctx.b.CreateNSWMul(addScaled(ctx, yBase, k, inner), ctx.i64(2));
+          ctx.store(ot, ctx.output(0), at, ctx.convert(re, DType::F64, ot));
+          ctx.store(ot, ctx.output(0), ctx.b.CreateNSWAdd(at, ctx.i64(1)), ctx.convert(im, DType::F64, ot));
+        });
   });
 }
 
 void emitSTFT(KernelContext& ctx) {
   DType t = ctx.inputDType(0), ot = ctx.outputDType(0);
   requireFloat(ctx, t);
-  ir::StftParams p = ir::readStftParams(ctx, [&](size_t i, const char* what) { return constantScalar(ctx, i, what); });
+  ir::StftParams p =
+      ir::readStftParams(ctx, [&](size_t i, const char* what) { return constantScalar(ctx, i, what); });
   std::vector<int64_t> xs = ctx.inputShape(0), ys = ctx.outputShape(0);
   if (xs.size() != 3 || ys.size() != 4) ctx.fail("signal must have rank 3");
   int64_t len = xs[1], comps = xs[2], frames = ys[1], bins = ys[2], length = p.frameLength;
@@ -87,9 +89,10 @@ void emitSTFT(KernelContext& ctx) {
     auto sample = [&](llvm::Value* j) -> std::pair<llvm::Value*, llvm::Value*> {
       llvm::Value* at = ctx.b.CreateNSWMul(ctx.b.CreateNSWAdd(xBase, j), ctx.i64(comps));
       llvm::Value* re = ctx.convert(ctx.load(t, ctx.input(0), at), t, DType::F64);
-      llvm::Value* im = comps == 1 ? ctx.constant(DType::F64, 0)
-                                   : ctx.convert(ctx.load(t, ctx.input(0), ctx.b.CreateNSWAdd(at, ctx.i64(1))),
-                                                 t, DType::F64);
+      llvm::Value* im =
+          comps == 1
+              ? ctx.constant(DType::F64, 0)
+              : ctx.convert(ctx.load(t, ctx.input(0), ctx.b.CreateNSWAdd(at, ctx.i64(1))), t, DType::F64);
       if (ctx.hasInput(2)) {
         llvm::Value* w = ctx.convert(ctx.load(t, ctx.input(2), j), t, DType::F64);
         re = ctx.b.CreateFMul(re, w);
@@ -97,11 +100,12 @@ void emitSTFT(KernelContext& ctx) {
       }
       return {re, im};
     };
-    emitDftBins(ctx, length, length, bins, false, sample, [&](llvm::Value* k, llvm::Value* re, llvm::Value* im) {
-      llvm::Value* at = ctx.b.CreateNSWMul(ctx.b.CreateNSWAdd(yBase, k), ctx.i64(2));
-      ctx.store(ot, ctx.output(0), at, ctx.convert(re, DType::F64, ot));
-      ctx.store(ot, ctx.output(0), ctx.b.CreateNSWAdd(at, ctx.i64(1)), ctx.convert(im, DType::F64, ot));
-    });
+    emitDftBins(
+        ctx, length, length, bins, false, sample, [&](llvm::Value* k, llvm::Value* re, llvm::Value* im) {
+          llvm::Value* at = ctx.b.CreateNSWMul(ctx.b.CreateNSWAdd(yBase, k), ctx.i64(2));
+          ctx.store(ot, ctx.output(0), at, ctx.convert(re, DType::F64, ot));
+          ctx.store(ot, ctx.output(0), ctx.b.CreateNSWAdd(at, ctx.i64(1)), ctx.convert(im, DType::F64, ot));
+        });
   });
 }
 

@@ -25,15 +25,19 @@ void emitCosineWindow(KernelContext& ctx, double a0, double a1, double a2) {
   DType ot = ctx.outputDType(0);
   int64_t size = ctx.outputShape(0)[0];
   bool periodic = ctx.attrs().getInt("periodic", 1) != 0;
-  // A one-point symmetric window has N = 0; it is taken as N = 1 (no division by zero).
-  int64_t n = std::max<int64_t>(periodic ? size : size - 1, 1);
-  double step = 2.0 * std::numbers::pi / static_cast<double>(n);
+  // A one-point symmetric window has N = 0: 0 / 0 makes it NaN, as the
+  // formula (and ONNX Runtime) give.
+  double n = static_cast<double>(periodic ? size : size - 1);
   ctx.loop(0, size, [&](llvm::Value* i) {
-    llvm::Value* angle = ctx.b.CreateFMul(ctx.convert(i, DType::I64, DType::F64), ctx.constant(DType::F64, step));
+    llvm::Value* turn = ctx.b.CreateFMul(ctx.convert(i, DType::I64, DType::F64),
+                                         ctx.constant(DType::F64, 2 * std::numbers::pi));
+    llvm::Value* angle = ctx.b.CreateFDiv(turn, ctx.constant(DType::F64, n));
     llvm::Value* c1 = ctx.callIntrinsic(llvm::Intrinsic::cos, {angle});
-    llvm::Value* v = ctx.b.CreateFSub(ctx.constant(DType::F64, a0), ctx.b.CreateFMul(ctx.constant(DType::F64, a1), c1));
+    llvm::Value* v =
+        ctx.b.CreateFSub(ctx.constant(DType::F64, a0), ctx.b.CreateFMul(ctx.constant(DType::F64, a1), c1));
     if (a2 != 0) {
-      llvm::Value* c2 = ctx.callIntrinsic(llvm::Intrinsic::cos, {ctx.b.CreateFMul(angle, ctx.constant(DType::F64, 2))});
+      llvm::Value* c2 =
+          ctx.callIntrinsic(llvm::Intrinsic::cos, {ctx.b.CreateFMul(angle, ctx.constant(DType::F64, 2))});
       v = ctx.b.CreateFAdd(v, ctx.b.CreateFMul(ctx.constant(DType::F64, a2), c2));
     }
     ctx.store(ot, ctx.output(0), i, ctx.convert(v, DType::F64, ot));
@@ -60,7 +64,8 @@ void emitMelWeightMatrix(KernelContext& ctx) {
   auto& b = ctx.b;
   auto cf = [&](double v) { return ctx.constant(f64, v); };
   auto toMel = [&](llvm::Value* hz) {
-    llvm::Value* l = ctx.callIntrinsic(llvm::Intrinsic::log10, {b.CreateFAdd(cf(1), b.CreateFDiv(hz, cf(700)))});
+    llvm::Value* l =
+        ctx.callIntrinsic(llvm::Intrinsic::log10, {b.CreateFAdd(cf(1), b.CreateFDiv(hz, cf(700)))});
     return b.CreateFMul(cf(2595), l);
   };
   llvm::Value* sampleRate = loadScalarAs(ctx, 2, f64);
@@ -72,16 +77,19 @@ void emitMelWeightMatrix(KernelContext& ctx) {
     llvm::Value* mel = b.CreateFAdd(b.CreateFMul(ctx.convert(p, DType::I64, f64), melStep), lowMel);
     llvm::Value* pw = ctx.callIntrinsic(llvm::Intrinsic::pow, {cf(10), b.CreateFDiv(mel, cf(2595))});
     llvm::Value* hz = b.CreateFMul(cf(700), b.CreateFSub(pw, cf(1)));
-    llvm::Value* bin = ctx.callIntrinsic(llvm::Intrinsic::floor,
-                                         {b.CreateFDiv(b.CreateFMul(cf(static_cast<double>(dftLength + 1)), hz), sampleRate)});
+    llvm::Value* bin = ctx.callIntrinsic(
+        llvm::Intrinsic::floor,
+        {b.CreateFDiv(b.CreateFMul(cf(static_cast<double>(dftLength + 1)), hz), sampleRate)});
     bin = b.CreateMaxNum(b.CreateMinNum(bin, cf(1e15)), cf(-1e15));
     return b.CreateFPToSI(bin, b.getInt64Ty());
   };
-  ctx.loop(0, specBins * melBins, [&](llvm::Value* i) { ctx.store(ot, ctx.output(0), i, ctx.constant(ot, 0)); });
+  ctx.loop(0, specBins * melBins,
+           [&](llvm::Value* i) { ctx.store(ot, ctx.output(0), i, ctx.constant(ot, 0)); });
   // out[j, m] = v for a spectrogram bin j inside the matrix.
   auto put = [&](llvm::Value* j, llvm::Value* m, llvm::Value* v) {
     llvm::Value* inside = b.CreateICmpULT(j, ctx.i64(specBins));
-    ctx.ifThen(inside, [&] { ctx.store(ot, ctx.output(0), addScaled(ctx, m, j, melBins), ctx.convert(v, f64, ot)); });
+    ctx.ifThen(inside,
+               [&] { ctx.store(ot, ctx.output(0), addScaled(ctx, m, j, melBins), ctx.convert(v, f64, ot)); });
   };
   auto clampIndex = [&](llvm::Value* v, int64_t lo, int64_t hi) {
     v = b.CreateSelect(b.CreateICmpSLT(v, ctx.i64(lo)), ctx.i64(lo), v);
@@ -98,7 +106,9 @@ void emitMelWeightMatrix(KernelContext& ctx) {
       llvm::Value* lo = clampIndex(left, 0, specBins);
       llvm::Value* hi = clampIndex(b.CreateAdd(center, ctx.i64(1)), 0, specBins);
       ctx.loop(lo, hi, 1, [&](llvm::Value* j) {
-        put(j, m, b.CreateFDiv(ctx.convert(b.CreateSub(j, left), DType::I64, f64), ctx.convert(rise, DType::I64, f64)));
+        put(j, m,
+            b.CreateFDiv(ctx.convert(b.CreateSub(j, left), DType::I64, f64),
+                         ctx.convert(rise, DType::I64, f64)));
       });
     });
     // Falling edge j in [center, right): (right - j) / (right - center).
@@ -107,7 +117,9 @@ void emitMelWeightMatrix(KernelContext& ctx) {
       llvm::Value* lo = clampIndex(center, 0, specBins);
       llvm::Value* hi = clampIndex(right, 0, specBins);
       ctx.loop(lo, hi, 1, [&](llvm::Value* j) {
-        put(j, m, b.CreateFDiv(ctx.convert(b.CreateSub(right, j), DType::I64, f64), ctx.convert(fall, DType::I64, f64)));
+        put(j, m,
+            b.CreateFDiv(ctx.convert(b.CreateSub(right, j), DType::I64, f64),
+                         ctx.convert(fall, DType::I64, f64)));
       });
     });
   });

@@ -11,9 +11,7 @@ namespace kiln::ir {
 
 namespace {
 
-bool isQuantType(DType t) {
-  return t == DType::U8 || t == DType::I8 || t == DType::U16 || t == DType::I16;
-}
+bool isQuantType(DType t) { return t == DType::U8 || t == DType::I8 || t == DType::U16 || t == DType::I16; }
 
 TensorType unknownRank(DType dtype) {
   TensorType t;
@@ -37,7 +35,8 @@ void requireParamShape(const InferContext& ctx, size_t i, const Dim& len, bool a
   const TensorType& t = ctx.inputType(i);
   if (!t.rankKnown || isPerTensor(t)) return;
   if (!allowVector) ctx.fail("unsupported: {} must be a scalar (per-tensor)", what);
-  if (t.shape.size() != 1) ctx.fail("unsupported: {} must be a scalar or 1-D, got rank {}", what, t.shape.size());
+  if (t.shape.size() != 1)
+    ctx.fail("unsupported: {} must be a scalar or 1-D, got rank {}", what, t.shape.size());
   if (t.shape[0].isStatic() && len.isStatic() && t.shape[0].value != len.value)
     ctx.fail("{} has {} entries, expected {}", what, t.shape[0].value, len.value);
 }
@@ -50,8 +49,7 @@ void requireFloatScale(const InferContext& ctx, size_t i, const char* what) {
 void requireZeroPointType(const InferContext& ctx, size_t i, DType expected, const char* what) {
   if (!ctx.hasInput(i)) return;
   DType t = ctx.inputType(i).dtype;
-  if (t != expected)
-    ctx.fail("{} has dtype {}, expected {}", what, dtypeName(t), dtypeName(expected));
+  if (t != expected) ctx.fail("{} has dtype {}, expected {}", what, dtypeName(t), dtypeName(expected));
 }
 
 void requireU8OrI8(const InferContext& ctx, size_t i, const char* what) {
@@ -259,7 +257,8 @@ void inferShapesQLinearConv(InferContext& ctx) {
   if (ctx.hasInput(8)) {
     const TensorType& bias = ctx.inputType(8);
     if (bias.dtype != DType::I32) ctx.fail("bias B has dtype {}, expected i32", dtypeName(bias.dtype));
-    if (bias.rankKnown && bias.shape.size() != 1) ctx.fail("bias B must be 1-D, got rank {}", bias.shape.size());
+    if (bias.rankKnown && bias.shape.size() != 1)
+      ctx.fail("bias B must be 1-D, got rank {}", bias.shape.size());
     if (bias.rankKnown && bias.shape[0].isStatic() && m.isStatic() && bias.shape[0].value != m.value)
       ctx.fail("bias B has {} entries, expected {}", bias.shape[0].value, m.value);
   }

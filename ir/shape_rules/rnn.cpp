@@ -16,7 +16,8 @@ namespace {
 void requireShape(const InferContext& ctx, size_t i, const std::vector<Dim>& dims, const char* what) {
   const TensorType& t = ctx.inputType(i);
   if (!t.rankKnown) return;
-  if (t.shape.size() != dims.size()) ctx.fail("{} must have rank {}, got {}", what, dims.size(), t.shape.size());
+  if (t.shape.size() != dims.size())
+    ctx.fail("{} must have rank {}, got {}", what, dims.size(), t.shape.size());
   for (size_t d = 0; d < dims.size(); ++d)
     if (t.shape[d].isStatic() && dims[d].isStatic() && t.shape[d].value != dims[d].value)
       ctx.fail("{} dim {} is {}, expected {}", what, d, t.shape[d].value, dims[d].value);
@@ -50,8 +51,8 @@ void inferRecurrent(InferContext& ctx, int64_t gates, const std::vector<std::str
     if (t != DType::I32) ctx.fail("sequence_lens has dtype {}, expected i32", dtypeName(t));
     requireShape(ctx, 4, {batch}, "sequence_lens");
   }
-  std::vector<Dim> state = p.layout == 0 ? std::vector<Dim>{dirs, batch, hidden}
-                                         : std::vector<Dim>{batch, dirs, hidden};
+  std::vector<Dim> state =
+      p.layout == 0 ? std::vector<Dim>{dirs, batch, hidden} : std::vector<Dim>{batch, dirs, hidden};
   if (ctx.hasInput(5)) requireShape(ctx, 5, state, "initial_h");
   if (lstm && ctx.hasInput(6)) requireShape(ctx, 6, state, "initial_c");
   if (lstm && ctx.hasInput(7)) requireShape(ctx, 7, {dirs, times(hidden, 3)}, "P");

@@ -17,8 +17,7 @@
 namespace kiln::ir {
 
 enum class RnnActivation {
-  Relu, Tanh, Sigmoid, Affine, LeakyRelu, ThresholdedRelu, ScaledTanh, HardSigmoid, Elu, Softsign,
-  Softplus
+  Relu, Tanh, Sigmoid, Affine, LeakyRelu, ThresholdedRelu, ScaledTanh, HardSigmoid, Elu, Softsign, Softplus
 };
 
 struct RnnActivationFn {
@@ -85,8 +84,7 @@ RnnParams readRnnParams(const Ctx& ctx, const std::vector<std::string>& defaults
   } else {
     for (int64_t d = 0; d < p.numDirections; ++d) names.insert(names.end(), defaults.begin(), defaults.end());
   }
-  if (names.size() != count)
-    ctx.fail("activations has {} entries, expected {}", names.size(), count);
+  if (names.size() != count) ctx.fail("activations has {} entries, expected {}", names.size(), count);
   std::vector<float> alphas = a.getFloats("activation_alpha"), betas = a.getFloats("activation_beta");
   size_t nextAlpha = 0, nextBeta = 0;
   // An activation that takes alpha / beta consumes the next listed value, or
@@ -96,19 +94,33 @@ RnnParams readRnnParams(const Ctx& ctx, const std::vector<std::string>& defaults
   for (const std::string& name : names) {
     std::string n = name;
     std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return std::tolower(c); });
-    RnnActivationFn f{RnnActivation::Tanh};
-    if (n == "relu") f.kind = RnnActivation::Relu;
-    else if (n == "tanh") f.kind = RnnActivation::Tanh;
-    else if (n == "sigmoid") f.kind = RnnActivation::Sigmoid;
-    else if (n == "affine") f = {RnnActivation::Affine, alpha(1.0f), beta(0.0f)};
-    else if (n == "leakyrelu") f = {RnnActivation::LeakyRelu, alpha(0.01f), 0};
-    else if (n == "thresholdedrelu") f = {RnnActivation::ThresholdedRelu, alpha(1.0f), 0};
-    else if (n == "scaledtanh") f = {RnnActivation::ScaledTanh, alpha(1.0f), beta(1.0f)};
-    else if (n == "hardsigmoid") f = {RnnActivation::HardSigmoid, alpha(0.2f), beta(0.5f)};
-    else if (n == "elu") f = {RnnActivation::Elu, alpha(1.0f), 0};
-    else if (n == "softsign") f.kind = RnnActivation::Softsign;
-    else if (n == "softplus") f.kind = RnnActivation::Softplus;
-    else ctx.fail("unsupported: activation '{}'", name);
+    // name, kind, how many of alpha / beta it takes, their ONNX defaults
+    struct Known {
+      const char* name;
+      RnnActivation kind;
+      int params;
+      float alpha, beta;
+    };
+    static constexpr Known kKnown[] = {
+        {"relu", RnnActivation::Relu, 0, 0, 0},
+        {"tanh", RnnActivation::Tanh, 0, 0, 0},
+        {"sigmoid", RnnActivation::Sigmoid, 0, 0, 0},
+        {"affine", RnnActivation::Affine, 2, 1.0f, 0.0f},
+        {"leakyrelu", RnnActivation::LeakyRelu, 1, 0.01f, 0},
+        {"thresholdedrelu", RnnActivation::ThresholdedRelu, 1, 1.0f, 0},
+        {"scaledtanh", RnnActivation::ScaledTanh, 2, 1.0f, 1.0f},
+        {"hardsigmoid", RnnActivation::HardSigmoid, 2, 0.2f, 0.5f},
+        {"elu", RnnActivation::Elu, 1, 1.0f, 0},
+        {"softsign", RnnActivation::Softsign, 0, 0, 0},
+        {"softplus", RnnActivation::Softplus, 0, 0, 0},
+    };
+    const Known* k = nullptr;
+    for (const Known& e : kKnown)
+      if (n == e.name) k = &e;
+    if (!k) ctx.fail("unsupported: activation '{}'", name);
+    RnnActivationFn f{k->kind};
+    if (k->params >= 1) f.alpha = alpha(k->alpha);
+    if (k->params >= 2) f.beta = beta(k->beta);
     p.activations.push_back(f);
   }
   return p;

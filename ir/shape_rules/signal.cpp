@@ -68,7 +68,8 @@ void inferShapesDFT(InferContext& ctx) {
   }
   TensorType y = x;
   y.shape.back() = Dim::known(2);
-  y.shape[axis] = p.onesided ? (length.isStatic() ? Dim::known(length.value / 2 + 1) : Dim::unknown()) : length;
+  y.shape[axis] =
+      p.onesided ? (length.isStatic() ? Dim::known(length.value / 2 + 1) : Dim::unknown()) : length;
   ctx.setOutput(0, y);
 }
 
@@ -79,7 +80,8 @@ void inferShapesSTFT(InferContext& ctx) {
   const TensorType& x = ctx.inputType(0);
   requireComplexOrReal(ctx, x, "signal");
   if (x.rankKnown && x.shape.size() != 3) ctx.fail("signal must have rank 3, got {}", x.shape.size());
-  StftParams p = readStftParams(ctx, [&](size_t i, const char* what) { return constantScalar(ctx, i, what); });
+  StftParams p =
+      readStftParams(ctx, [&](size_t i, const char* what) { return constantScalar(ctx, i, what); });
   Dim batch = x.rankKnown ? x.shape[0] : Dim::unknown();
   Dim frames = Dim::unknown();
   if (x.rankKnown && x.shape[1].isStatic()) {

@@ -53,7 +53,8 @@ StftParams readStftParams(const Ctx& ctx, Scalar scalar) {
   if (ctx.hasInput(2)) {
     const TensorType& w = ctx.inputType(2);
     if (w.dtype != ctx.inputType(0).dtype)
-      ctx.fail("window has dtype {}, expected {} like signal", dtypeName(w.dtype), dtypeName(ctx.inputType(0).dtype));
+      ctx.fail("window has dtype {}, expected {} like signal", dtypeName(w.dtype),
+               dtypeName(ctx.inputType(0).dtype));
     if (!w.rankKnown || w.shape.size() != 1 || !w.shape[0].isStatic())
       ctx.fail("window must be 1-D with a static length");
     windowLength = w.shape[0].value;
