@@ -3,8 +3,8 @@
 //
 // Attributes that later opsets turned into inputs become constant inputs:
 //   Clip < 11 (min, max), Slice < 10 (starts, ends, axes), Squeeze/Unsqueeze < 13
-//   (axes), ReduceSum < 13 and ReduceMean/ReduceMax < 18 (axes), Reshape < 5
-//   (shape). Resize 10's (X, scales) becomes (X, <absent roi>, scales).
+//   (axes), ReduceSum < 13 and the other Reduce* ops < 18 (axes), Reshape < 5
+//   (shape), TopK < 10 (k). Resize 10's (X, scales) becomes (X, <absent roi>, scales).
 // Softmax < 13 gets an explicit `axis`, and `legacy_coerce_2d = 1` when the old
 // "flatten to 2-D at axis" semantics may differ from the new "along axis" ones.
 // Attributes the rewrite does not understand are kept as they are.
