@@ -10,7 +10,8 @@
 // Reducing no elements gives the identity passed through the finishing step
 // (e.g. ReduceLogSum of nothing is -inf), as the opset-18 spec says.
 // Integer types accumulate in their own type (wrapping), as ONNX Runtime does;
-// L2, LogSum and LogSumExp are computed for floating-point types only.
+// L2, LogSum and LogSumExp are computed for f32/f64 only; Min also takes
+// f16/bf16 (exact in any type).
 #include <llvm/IR/Intrinsics.h>
 
 #include "codegen/kernel_context.h"
@@ -25,8 +26,12 @@ using llvm::Value;
 
 enum class Kind { Min, Prod, L1, L2, LogSum, LogSumExp, SumSquare };
 
-void requireReduceDType(const KernelContext& ctx, DType t, bool allowInt) {
-  bool ok = t == DType::F32 || t == DType::F64 || (allowInt && isInteger(t));
+// f32/f64, integers where the op allows them, and f16/bf16 for Min (exact in
+// any type; the sums would lose precision accumulating in 16 bits).
+void requireReduceDType(const KernelContext& ctx, DType t, Kind kind) {
+  bool floatOnly = kind == Kind::L2 || kind == Kind::LogSum || kind == Kind::LogSumExp;
+  bool ok = t == DType::F32 || t == DType::F64 || (!floatOnly && isInteger(t)) ||
+            (kind == Kind::Min && isFloat(t));
   if (!ok) ctx.fail("unsupported dtype {}", dtypeName(t));
 }
 
@@ -75,8 +80,7 @@ Value* emitLogAddExp(KernelContext& ctx, DType t, Value* a, Value* b) {
 
 void emitReduceKind(KernelContext& ctx, Kind kind) {
   DType t = ctx.inputDType(0);
-  bool floatOnly = kind == Kind::L2 || kind == Kind::LogSum || kind == Kind::LogSumExp;
-  requireReduceDType(ctx, t, !floatOnly);
+  requireReduceDType(ctx, t, kind);
   ReduceSpec spec;
   spec.type = t;
   switch (kind) {
