@@ -20,9 +20,7 @@ namespace {
 
 std::vector<int64_t> constantInts(const KernelContext& ctx, size_t i, const char* what) {
   if (!ctx.hasInput(i)) return {};
-  const ir::TensorData* c = ctx.inputConstant(i);
-  if (!c) ctx.fail("{} (input {}) must be a constant", what, i);
-  return c->toInts();
+  return ctx.requireConstant(i, what).toInts();
 }
 
 // The input coordinate of c (i64) along an axis of length n > 0 for modes

@@ -1,4 +1,5 @@
-// ReduceSum / ReduceMean / ReduceMax.
+// ReduceSum / ReduceMean / ReduceMax, and the reduction loop they share with
+// the other Reduce* ops (codegen/ops/reduce_engine.h).
 //
 // The kernel walks the input in memory order and folds each element into its
 // output element (output strides are 0 along reduced axes), so the innermost
@@ -13,13 +14,12 @@
 #include "codegen/kernel_context.h"
 #include "codegen/ops/linalg_arith.h"
 #include "codegen/ops/loop_helpers.h"
+#include "codegen/ops/reduce_engine.h"
 #include "ir/shape_rules/reduce_params.h"
 
 namespace kiln::codegen {
 
 namespace {
-
-enum class ReduceKind { Sum, Mean, Max };
 
 struct ReduceDim {
   int64_t extent;
@@ -52,9 +52,10 @@ std::vector<ReduceDim> reduceLoops(const std::vector<int64_t>& shape, const std:
   return dims;
 }
 
-void emitReduce(KernelContext& ctx, ReduceKind kind) {
-  DType t = ctx.inputDType(0);
-  requireLinalgDType(ctx, t, /*allowInt=*/kind != ReduceKind::Mean);
+}  // namespace
+
+void emitReduction(KernelContext& ctx, const ReduceSpec& spec) {
+  DType t = spec.type;
   std::vector<int64_t> shape = ctx.inputShape(0);
   std::vector<bool> reduced = ir::reducedAxes(ctx, static_cast<int64_t>(shape.size()));
   int64_t outCount = ctx.outputType(0).numElements();
@@ -67,10 +68,8 @@ void emitReduce(KernelContext& ctx, ReduceKind kind) {
   llvm::Type* ty = ctx.llvmType(t);
   llvm::Value* in = ctx.input(0);
   llvm::Value* out = ctx.output(0);
-  auto fold = [&](llvm::Value* acc, llvm::Value* v) {
-    return kind == ReduceKind::Max ? emitMax(ctx, t, acc, v) : emitAdd(ctx, t, acc, v);
-  };
-  llvm::Value* identity = kind == ReduceKind::Max ? lowestValue(ctx, t) : ctx.constant(t, 0);
+  const auto& fold = spec.fold;
+  llvm::Value* identity = spec.identity;
   ReassocScope reassoc(ctx);
 
   // Folds input loops [l, end) into the output, at offsets (inOff, outOff).
@@ -101,14 +100,10 @@ void emitReduce(KernelContext& ctx, ReduceKind kind) {
   auto slice = [&](size_t l, llvm::Value* inOff, llvm::Value* outOff, int64_t sliceLen) {
     ctx.loop(0, sliceLen, [&](llvm::Value* j) { ctx.store(t, out, ctx.b.CreateNSWAdd(outOff, j), identity); });
     accumulate(l, inOff, outOff);
-    if (kind != ReduceKind::Mean) return;
-    // The mean of no elements is NaN (0/0), as numpy and ONNX Runtime give.
-    double scaleValue = reducedCount == 0 ? std::numeric_limits<double>::quiet_NaN()
-                                          : 1.0 / static_cast<double>(reducedCount);
-    llvm::Value* scale = ctx.constant(t, scaleValue);
+    if (!spec.finish) return;
     ctx.loop(0, sliceLen, [&](llvm::Value* j) {
       llvm::Value* o = ctx.b.CreateNSWAdd(outOff, j);
-      ctx.store(t, out, o, ctx.b.CreateFMul(ctx.load(t, out, o), scale));
+      ctx.store(t, out, o, spec.finish(ctx.load(t, out, o), reducedCount));
     });
   };
 
@@ -122,6 +117,34 @@ void emitReduce(KernelContext& ctx, ReduceKind kind) {
   } else {
     slice(0, ctx.i64(0), ctx.i64(0), outCount);
   }
+}
+
+namespace {
+
+enum class ReduceKind { Sum, Mean, Max };
+
+void emitReduce(KernelContext& ctx, ReduceKind kind) {
+  DType t = ctx.inputDType(0);
+  // Max is exact in every numeric type (ONNX allows 8-bit integers and f16 for it).
+  if (kind == ReduceKind::Max) {
+    if (!isFloat(t) && !isInteger(t)) ctx.fail("unsupported dtype {}", dtypeName(t));
+  } else {
+    requireLinalgDType(ctx, t, /*allowInt=*/kind != ReduceKind::Mean);
+  }
+  ReduceSpec spec;
+  spec.type = t;
+  spec.identity = kind == ReduceKind::Max ? lowestValue(ctx, t) : ctx.constant(t, 0);
+  spec.fold = [&](llvm::Value* acc, llvm::Value* v) {
+    return kind == ReduceKind::Max ? emitMax(ctx, t, acc, v) : emitAdd(ctx, t, acc, v);
+  };
+  if (kind == ReduceKind::Mean) {
+    spec.finish = [&](llvm::Value* acc, int64_t count) {
+      // The mean of no elements is NaN (0/0), as numpy and ONNX Runtime give.
+      double scale = count == 0 ? std::numeric_limits<double>::quiet_NaN() : 1.0 / static_cast<double>(count);
+      return ctx.b.CreateFMul(acc, ctx.constant(t, scale));
+    };
+  }
+  emitReduction(ctx, spec);
 }
 
 }  // namespace

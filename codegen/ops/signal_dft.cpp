@@ -17,9 +17,7 @@ namespace kiln::codegen {
 namespace {
 
 int64_t constantScalar(const KernelContext& ctx, size_t i, const char* what) {
-  const ir::TensorData* c = ctx.inputConstant(i);
-  if (!c) ctx.fail("{} (input {}) must be a constant", what, i);
-  std::vector<int64_t> v = c->toInts();
+  std::vector<int64_t> v = ctx.requireConstant(i, what).toInts();
   if (v.size() != 1) ctx.fail("{} must be a scalar", what);
   return v[0];
 }

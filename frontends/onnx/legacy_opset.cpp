@@ -209,6 +209,13 @@ void upgradePad(Rewrite& r) {
   }
 }
 
+// TopK before opset 10 took K as an attribute.
+void upgradeTopK(Rewrite& r) {
+  auto k = r.takeInt("k");
+  if (!k) fail("{}: opset {} TopK requires attribute 'k'", r.owner, r.opset);
+  r.setInput(1, r.makeConstant("k", TensorData::fromInts({*k}, {1})));
+}
+
 }  // namespace
 
 std::string_view latestOpType(std::string_view opType) {
@@ -230,6 +237,11 @@ void upgradeToLatestOpset(const ir::Graph& graph, ir::Node& node, int64_t opset,
     case OpKind::ReduceSum: if (opset < 13) r.intsToInput("axes", 1, false); break;
     case OpKind::ReduceMean:
     case OpKind::ReduceMax: if (opset < 18) r.intsToInput("axes", 1, false); break;
+    case OpKind::ReduceMin: case OpKind::ReduceProd: case OpKind::ReduceL1: case OpKind::ReduceL2:
+    case OpKind::ReduceLogSum: case OpKind::ReduceLogSumExp: case OpKind::ReduceSumSquare:
+      if (opset < 18) r.intsToInput("axes", 1, false);
+      break;
+    case OpKind::TopK: if (opset < 10) upgradeTopK(r); break;
     case OpKind::Reshape: if (opset < 5) r.intsToInput("shape", 1, true); break;
     case OpKind::Split: if (opset < 13) r.intsToInput("split", 1, false); break;
     case OpKind::Pad: if (opset < 11) upgradePad(r); break;

@@ -3,8 +3,9 @@
 //
 // Attributes that later opsets turned into inputs become constant inputs:
 //   Clip < 11 (min, max), Slice < 10 (starts, ends, axes), Squeeze/Unsqueeze < 13
-//   (axes), ReduceSum < 13 and ReduceMean/ReduceMax < 18 (axes), Reshape < 5
-//   (shape), Split < 13 (split), Pad < 11 (pads, value). Resize 10's (X, scales) becomes (X, <absent roi>, scales).
+//   (axes), ReduceSum < 13 and the other Reduce* ops < 18 (axes), Reshape < 5
+//   (shape), Split < 13 (split), Pad < 11 (pads, value), TopK < 10 (k).
+//   Resize 10's (X, scales) becomes (X, <absent roi>, scales).
 // Softmax, LogSoftmax and Hardmax < 13 get an explicit `axis`, and `legacy_coerce_2d = 1` when the old
 // "flatten to 2-D at axis" semantics may differ from the new "along axis" ones.
 // PRelu < 7's per-channel 1-D slope becomes a constant of shape [C, 1, ..., 1].

@@ -442,8 +442,7 @@ void inferShapesResize(InferContext& ctx) {
     // (e.g. 0.6f * 10) truncate the same way.
     float len = static_cast<float>(scales[i]) * static_cast<float>(d.value);
     if (a.getString("coordinate_transformation_mode", "half_pixel") == "tf_crop_and_resize") {
-      const TensorData* roi = ctx.inputConstant(1);
-      if (!roi) ctx.fail("tf_crop_and_resize needs a constant roi");
+      const TensorData* roi = &ctx.requireConstant(1, "roi");
       if (static_cast<size_t>(roi->numElements()) != 2 * axes.size())
         ctx.fail("roi has {} entries, expected {}", roi->numElements(), 2 * axes.size());
       len *= static_cast<float>(roi->floatAt(static_cast<int64_t>(axes.size() + i)) -

@@ -54,8 +54,7 @@ void inferShapesRange(InferContext& ctx) {
     const TensorType& type = ctx.inputType(i);
     if (type.isStatic() && type.numElements() != 1)
       ctx.fail("{} must be a scalar, has {} elements", names[i], type.numElements());
-    c[i] = ctx.inputConstant(i);
-    if (!c[i]) ctx.fail("{} (input {}) must be a constant or computable from static shapes", names[i], i);
+    c[i] = &ctx.requireConstant(i, names[i]);
     if (c[i]->numElements() != 1) ctx.fail("{} must be a scalar", names[i]);
   }
   int64_t n = rangeCount(ctx, t, *c[0], *c[1], *c[2]);

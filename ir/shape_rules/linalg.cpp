@@ -29,15 +29,7 @@ TensorType unknownRank(DType dtype) {
 void inferReduce(InferContext& ctx) {
   const TensorType& x = ctx.inputType(0);
   if (!x.rankKnown) return ctx.setOutput(0, unknownRank(x.dtype));
-  std::vector<bool> reduced = reducedAxes(ctx, static_cast<int64_t>(x.shape.size()));
-  bool keepdims = ctx.attrs().getInt("keepdims", 1) != 0;
-  TensorType out;
-  out.dtype = x.dtype;
-  for (size_t d = 0; d < x.shape.size(); ++d) {
-    if (!reduced[d]) out.shape.push_back(x.shape[d]);
-    else if (keepdims) out.shape.push_back(Dim::known(1));
-  }
-  ctx.setOutput(0, out);
+  ctx.setOutput(0, reducedOutputType(ctx, x));
 }
 
 }  // namespace

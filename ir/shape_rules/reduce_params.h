@@ -1,6 +1,6 @@
-// Which axes a ReduceMean/ReduceSum/ReduceMax node reduces (ONNX opset 18
-// form: axes as optional input 1), shared by the shape rules and the kernel
-// emitters so both agree.
+// Which axes a Reduce* node (ReduceMean, ReduceSum, ReduceMin, ReduceL2, ...)
+// reduces (ONNX opset 18 form: axes as optional input 1), shared by the shape
+// rules and the kernel emitters so both agree.
 //
 // Ctx is InferContext or codegen::KernelContext: anything with fail(fmt, ...),
 // hasInput(i) and inputConstant(i).
@@ -34,6 +34,21 @@ std::vector<bool> reducedAxes(const Ctx& ctx, int64_t rank) {
     reduced[a] = true;
   }
   return reduced;
+}
+
+// The output type of a Reduce* node with input type x (rank known): reduced
+// axes are dropped, or kept with size 1 when keepdims (default 1) is set.
+template <typename Ctx>
+TensorType reducedOutputType(const Ctx& ctx, const TensorType& x) {
+  std::vector<bool> reduced = reducedAxes(ctx, static_cast<int64_t>(x.shape.size()));
+  bool keepdims = ctx.attrs().getInt("keepdims", 1) != 0;
+  TensorType out;
+  out.dtype = x.dtype;
+  for (size_t d = 0; d < x.shape.size(); ++d) {
+    if (!reduced[d]) out.shape.push_back(x.shape[d]);
+    else if (keepdims) out.shape.push_back(Dim::known(1));
+  }
+  return out;
 }
 
 }  // namespace kiln::ir

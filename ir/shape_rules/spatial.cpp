@@ -174,6 +174,8 @@ void inferShapesMaxUnpool(InferContext& ctx) {
   TensorType out = x;
   if (ctx.hasInput(2)) {
     const TensorData* given = ctx.inputConstant(2);
+    // A static X with an unknown output_shape: specialization needs its contents.
+    if (!given && x.isStatic()) given = &ctx.requireConstant(2, "output_shape");
     if (!given) {
       for (size_t i = 2; i < out.shape.size(); ++i) out.shape[i] = Dim::unknown();
       return ctx.setOutput(0, std::move(out));
