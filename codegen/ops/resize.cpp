@@ -119,8 +119,7 @@ ResizeSpec readSpec(const KernelContext& ctx) {
   }
 
   if (r.opt.coord == ResizeCoord::TfCropAndResize && ctx.hasInput(1)) {
-    const ir::TensorData* roi = ctx.inputConstant(1);
-    if (!roi) ctx.fail("tf_crop_and_resize needs a compile-time constant roi");
+    const ir::TensorData* roi = &ctx.requireConstant(1, "roi");
     if (roi->numElements() != 0) {
       if (static_cast<size_t>(roi->numElements()) != 2 * axes.size())
         ctx.fail("roi has {} entries, expected {}", roi->numElements(), 2 * axes.size());

@@ -167,8 +167,7 @@ void inferShapesDropout(InferContext& ctx) {
     if (training[0] != 0) {
       double ratio = 0.5;
       if (ctx.hasInput(1)) {
-        const TensorData* r = ctx.inputConstant(1);
-        if (!r) ctx.fail("unsupported: training-mode Dropout with a ratio that is not a constant");
+        const TensorData* r = &ctx.requireConstant(1, "ratio");
         if (r->numElements() != 1) ctx.fail("ratio must be a scalar");
         ratio = r->floatAt(0);
       }
