@@ -321,8 +321,10 @@ TEST(OnnxImportModels, BackendNodeTestsImportOrFailCleanly) {
       }
     }
   }
-  EXPECT_GT(imported, 100);
-  EXPECT_GT(rejected, 100);
+  // Most node tests import now (the conformance suite runs them end to end);
+  // the rest (sequences, control flow, strings) must fail with kiln::Error.
+  EXPECT_GT(imported, 800);
+  EXPECT_GT(imported + rejected, 900);
   EXPECT_GT(tensorsRead, 1000);
 }
 
