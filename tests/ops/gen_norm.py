@@ -16,8 +16,6 @@ import os
 import sys
 
 import numpy as np
-import onnx
-from onnx import helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from op_case import OPSET, write_case  # noqa: E402
@@ -41,37 +39,8 @@ def shape_name(shape):
 
 
 def write_multi(outdir, name, op, inputs, outputs, attrs=None, consts=None, opset=OPSET):
-    """Like op_case.write_case, for a node with several outputs (all graph
-    outputs; an empty name is an absent optional output)."""
-    consts = consts or {}
-    node_inputs, graph_inputs, inits = [], [], []
-    feeds = list(inputs)
-    for pos in range(len(inputs) + len(consts)):
-        if pos in consts:
-            cname, arr = consts[pos]
-            node_inputs.append(cname)
-            inits.append(numpy_helper.from_array(np.asarray(arr), cname))
-        else:
-            iname, arr = feeds.pop(0)
-            node_inputs.append(iname)
-            graph_inputs.append(helper.make_tensor_value_info(
-                iname, onnx.mapping.NP_TYPE_TO_TENSOR_TYPE[arr.dtype], arr.shape))
-    node = helper.make_node(op, node_inputs, outputs, **(attrs or {}))
-    graph_outputs = []
-    for o in filter(None, outputs):
-        v = onnx.ValueInfoProto()
-        v.name = o
-        graph_outputs.append(v)
-    graph = helper.make_graph([node], name, graph_inputs, graph_outputs, inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
-    model = onnx.shape_inference.infer_shapes(model, strict_mode=True)
-    del model.graph.value_info[:]
-    onnx.checker.check_model(model)
-    case_dir = os.path.join(outdir, name)
-    os.makedirs(case_dir, exist_ok=True)
-    onnx.save(model, os.path.join(case_dir, "model.onnx"))
-    for k, (_, arr) in enumerate(inputs):
-        np.save(os.path.join(case_dir, f"input_{k}.npy"), arr)
+    """op_case.write_case for a node with several outputs."""
+    write_case(outdir, name, op, inputs, attrs, consts, opset, outputs=outputs)
 
 
 def gen_logsoftmax(out):

@@ -10,10 +10,11 @@ from onnx import helper, numpy_helper
 OPSET = 17  # the newest opset the installed onnx (1.12) checks
 
 
-def write_case(outdir, name, op, inputs, attrs=None, consts=None, opset=OPSET):
+def write_case(outdir, name, op, inputs, attrs=None, consts=None, opset=OPSET, outputs=("y",)):
     """One-node model. `inputs` lists (name, array) graph inputs in node-input
     order; `consts` maps node-input position -> (name, array) initializers
-    (a name of "" leaves that optional input absent)."""
+    (a name of "" leaves that optional input absent). `outputs` names the node's
+    outputs, each a graph output ("" leaves that optional output absent)."""
     consts = consts or {}
     node_inputs, graph_inputs, inits = [], [], []
     feeds = list(inputs)
@@ -28,10 +29,13 @@ def write_case(outdir, name, op, inputs, attrs=None, consts=None, opset=OPSET):
             node_inputs.append(iname)
             graph_inputs.append(helper.make_tensor_value_info(
                 iname, onnx.mapping.NP_TYPE_TO_TENSOR_TYPE[arr.dtype], arr.shape))
-    node = helper.make_node(op, node_inputs, ["y"], **(attrs or {}))
-    output = onnx.ValueInfoProto()
-    output.name = "y"  # typed by ONNX shape inference below
-    graph = helper.make_graph([node], name, graph_inputs, [output], inits)
+    node = helper.make_node(op, node_inputs, list(outputs), **(attrs or {}))
+    graph_outputs = []
+    for o in filter(None, outputs):
+        v = onnx.ValueInfoProto()
+        v.name = o  # typed by ONNX shape inference below
+        graph_outputs.append(v)
+    graph = helper.make_graph([node], name, graph_inputs, graph_outputs, inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
     model = onnx.shape_inference.infer_shapes(model, strict_mode=True)
     del model.graph.value_info[:]
