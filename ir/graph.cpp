@@ -34,6 +34,13 @@ TensorType staticType(DType dtype, const std::vector<int64_t>& shape) {
   return t;
 }
 
+TensorType unknownRank(DType dtype) {
+  TensorType t;
+  t.dtype = dtype;
+  t.rankKnown = false;
+  return t;
+}
+
 namespace {
 template <typename T>
 const T* getAs(const std::map<std::string, Attribute>& m, const std::string& name,

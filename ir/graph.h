@@ -45,6 +45,8 @@ struct TensorType {
 };
 
 TensorType staticType(DType dtype, const std::vector<int64_t>& shape);
+// A tensor of `dtype` whose rank is not known.
+TensorType unknownRank(DType dtype);
 
 // An attribute value. Floats are kept as float (ONNX stores float32).
 using Attribute = std::variant<int64_t, float, std::string, std::vector<int64_t>,

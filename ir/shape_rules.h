@@ -43,6 +43,8 @@ class InferContext {
   }
 };
 
+inline int64_t rankOf(const TensorType& t) { return static_cast<int64_t>(t.shape.size()); }
+
 // Multidirectional (numpy) broadcasting of two shapes; fails on mismatch.
 Shape broadcastShapes(const InferContext& ctx, const Shape& a, const Shape& b);
 

@@ -126,13 +126,6 @@ void requireChannelVector(const InferContext& ctx, size_t input, const Dim& chan
     ctx.fail("{} has {} entries, expected {}", what, t.shape[0].value, channels.value);
 }
 
-TensorType unknownRank(DType dtype) {
-  TensorType t;
-  t.dtype = dtype;
-  t.rankKnown = false;
-  return t;
-}
-
 int64_t readGroup(const InferContext& ctx) {
   int64_t group = ctx.attrs().getInt("group", 1);
   if (group <= 0) ctx.fail("group = {} must be positive", group);

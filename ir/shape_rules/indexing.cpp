@@ -11,15 +11,6 @@ namespace kiln::ir {
 
 namespace {
 
-TensorType unknownRank(DType dtype) {
-  TensorType t;
-  t.dtype = dtype;
-  t.rankKnown = false;
-  return t;
-}
-
-int64_t rankOf(const TensorType& t) { return static_cast<int64_t>(t.shape.size()); }
-
 void requireIndices(const InferContext& ctx, size_t i) {
   DType t = ctx.inputType(i).dtype;
   if (t != DType::I32 && t != DType::I64) ctx.fail("indices must be int32 or int64, got {}", dtypeName(t));

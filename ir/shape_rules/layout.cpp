@@ -8,19 +8,6 @@
 
 namespace kiln::ir {
 
-namespace {
-
-TensorType unknownRank(DType dtype) {
-  TensorType t;
-  t.dtype = dtype;
-  t.rankKnown = false;
-  return t;
-}
-
-int64_t rankOf(const TensorType& t) { return static_cast<int64_t>(t.shape.size()); }
-
-}  // namespace
-
 // Split: consecutive parts of the input along `axis`, one per output. Part
 // sizes come from the `split` input, else from `num_outputs` (ceil-sized parts,
 // the last one smaller), else the input splits evenly over the outputs.

@@ -19,13 +19,6 @@ void requireSameDType(const InferContext& ctx, size_t i, size_t j) {
              dtypeName(ctx.inputType(j).dtype));
 }
 
-TensorType unknownRank(DType dtype) {
-  TensorType t;
-  t.dtype = dtype;
-  t.rankKnown = false;
-  return t;
-}
-
 void inferReduce(InferContext& ctx) {
   const TensorType& x = ctx.inputType(0);
   if (!x.rankKnown) return ctx.setOutput(0, unknownRank(x.dtype));

@@ -6,17 +6,6 @@
 
 namespace kiln::ir {
 
-namespace {
-
-TensorType unknownRankOf(DType dtype) {
-  TensorType t;
-  t.dtype = dtype;
-  t.rankKnown = false;
-  return t;
-}
-
-}  // namespace
-
 // Trilu keeps the input's type; k (optional input 1) is a scalar int64 that
 // may be known only at run time.
 void inferShapesTrilu(InferContext& ctx) {
@@ -40,7 +29,7 @@ void inferShapesEinsum(InferContext& ctx) {
     const TensorType& t = ctx.inputType(k);
     if (t.dtype != dtype)
       ctx.fail("input {} is {} but input 0 is {}", k, dtypeName(t.dtype), dtypeName(dtype));
-    if (!t.rankKnown) return ctx.setOutput(0, unknownRankOf(dtype));
+    if (!t.rankKnown) return ctx.setOutput(0, unknownRank(dtype));
     ranks.push_back(static_cast<int64_t>(t.shape.size()));
   }
   std::string equation;
@@ -90,7 +79,7 @@ void inferShapesEinsum(InferContext& ctx) {
 void inferShapesDet(InferContext& ctx) {
   const TensorType& x = ctx.inputType(0);
   if (!isFloat(x.dtype)) ctx.fail("input must be a float tensor, got {}", dtypeName(x.dtype));
-  if (!x.rankKnown) return ctx.setOutput(0, unknownRankOf(x.dtype));
+  if (!x.rankKnown) return ctx.setOutput(0, unknownRank(x.dtype));
   if (x.shape.size() < 2) ctx.fail("input must have rank >= 2, got {}", x.shape.size());
   const Dim& m = x.shape[x.shape.size() - 2];
   const Dim& n = x.shape.back();

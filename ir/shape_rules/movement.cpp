@@ -12,15 +12,6 @@ namespace kiln::ir {
 
 namespace {
 
-TensorType unknownRank(DType dtype) {
-  TensorType t;
-  t.dtype = dtype;
-  t.rankKnown = false;
-  return t;
-}
-
-int64_t rankOf(const TensorType& t) { return static_cast<int64_t>(t.shape.size()); }
-
 // Product of dims [begin, end): static when all are, the symbol when it is the
 // only non-static dim and the rest multiply to 1, unknown otherwise.
 Dim dimProduct(const Shape& s, size_t begin, size_t end) {

@@ -13,13 +13,6 @@ namespace {
 
 bool isQuantType(DType t) { return t == DType::U8 || t == DType::I8 || t == DType::U16 || t == DType::I16; }
 
-TensorType unknownRank(DType dtype) {
-  TensorType t;
-  t.dtype = dtype;
-  t.rankKnown = false;
-  return t;
-}
-
 // Whether input i is a per-tensor parameter: a scalar or a tensor with one element.
 bool isPerTensor(const TensorType& t) {
   if (!t.rankKnown) return false;

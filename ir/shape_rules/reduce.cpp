@@ -9,23 +9,16 @@ namespace kiln::ir {
 
 namespace {
 
-TensorType unknownRankOf(DType dtype) {
-  TensorType t;
-  t.dtype = dtype;
-  t.rankKnown = false;
-  return t;
-}
-
 void inferReduction(InferContext& ctx) {
   const TensorType& x = ctx.inputType(0);
-  if (!x.rankKnown) return ctx.setOutput(0, unknownRankOf(x.dtype));
+  if (!x.rankKnown) return ctx.setOutput(0, unknownRank(x.dtype));
   ctx.setOutput(0, reducedOutputType(ctx, x));
 }
 
 // ArgMax / ArgMin: int64 indices along `axis`, which is kept as size 1 or dropped.
 void inferArgReduce(InferContext& ctx) {
   const TensorType& x = ctx.inputType(0);
-  if (!x.rankKnown) return ctx.setOutput(0, unknownRankOf(DType::I64));
+  if (!x.rankKnown) return ctx.setOutput(0, unknownRank(DType::I64));
   auto rank = static_cast<int64_t>(x.shape.size());
   if (rank == 0) ctx.fail("input must have rank >= 1");
   auto axis = static_cast<size_t>(ctx.normalizeAxis(ctx.attrs().getInt("axis", 0), rank));
@@ -75,8 +68,8 @@ void inferShapesTopK(InferContext& ctx) {
   const TensorType& x = ctx.inputType(0);
   if (ctx.inputType(1).dtype != DType::I64) ctx.fail("K must be int64");
   if (!x.rankKnown) {
-    ctx.setOutput(0, unknownRankOf(x.dtype));
-    ctx.setOutput(1, unknownRankOf(DType::I64));
+    ctx.setOutput(0, unknownRank(x.dtype));
+    ctx.setOutput(1, unknownRank(DType::I64));
     return;
   }
   auto rank = static_cast<int64_t>(x.shape.size());

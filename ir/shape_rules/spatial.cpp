@@ -7,13 +7,6 @@ namespace kiln::ir {
 
 namespace {
 
-TensorType unknownRankOf(DType dtype) {
-  TensorType t;
-  t.dtype = dtype;
-  t.rankKnown = false;
-  return t;
-}
-
 Dim mulDim(const Dim& d, int64_t f) { return d.isStatic() ? Dim::known(d.value * f) : Dim::unknown(); }
 
 int64_t readBlocksize(const InferContext& ctx) {
@@ -40,7 +33,7 @@ void inferShapesDepthToSpace(InferContext& ctx) {
   std::string mode = ctx.attrs().getString("mode", "DCR");
   if (mode != "DCR" && mode != "CRD") ctx.fail("mode '{}' is not one of DCR, CRD", mode);
   requireRank4(ctx, x, "input");
-  if (!x.rankKnown) return ctx.setOutput(0, unknownRankOf(x.dtype));
+  if (!x.rankKnown) return ctx.setOutput(0, unknownRank(x.dtype));
   const Dim& c = x.shape[1];
   if (c.isStatic() && c.value % (b * b) != 0)
     ctx.fail("channels ({}) are not divisible by blocksize^2 ({})", c.value, b * b);
@@ -55,7 +48,7 @@ void inferShapesSpaceToDepth(InferContext& ctx) {
   const TensorType& x = ctx.inputType(0);
   int64_t b = readBlocksize(ctx);
   requireRank4(ctx, x, "input");
-  if (!x.rankKnown) return ctx.setOutput(0, unknownRankOf(x.dtype));
+  if (!x.rankKnown) return ctx.setOutput(0, unknownRank(x.dtype));
   TensorType out = x;
   out.shape[1] = mulDim(x.shape[1], b * b);
   for (size_t i = 2; i < 4; ++i) {
@@ -83,7 +76,7 @@ void inferShapesGridSample(InferContext& ctx) {
   requireFloat(ctx, grid.dtype, "grid");
   if (x.rankKnown && x.shape.size() < 3)
     ctx.fail("X must have rank >= 3 (N, C, spatial...), got rank {}", x.shape.size());
-  if (!x.rankKnown || !grid.rankKnown) return ctx.setOutput(0, unknownRankOf(x.dtype));
+  if (!x.rankKnown || !grid.rankKnown) return ctx.setOutput(0, unknownRank(x.dtype));
   size_t spatial = x.shape.size() - 2;
   if (grid.shape.size() != spatial + 2)
     ctx.fail("grid has rank {}, expected {} (N, spatial outputs..., {})", grid.shape.size(), spatial + 2,
@@ -156,7 +149,7 @@ void inferShapesMaxUnpool(InferContext& ctx) {
       conflict = x.shape[i].isStatic() && ind.shape[i].isStatic() && x.shape[i].value != ind.shape[i].value;
     if (conflict) ctx.fail("I's shape must equal X's shape");
   }
-  if (!x.rankKnown) return ctx.setOutput(0, unknownRankOf(x.dtype));
+  if (!x.rankKnown) return ctx.setOutput(0, unknownRank(x.dtype));
   size_t spatial = x.shape.size() - 2;
   if (!a.has("kernel_shape")) ctx.fail("attribute kernel_shape is required");
   std::vector<int64_t> kernel = a.getInts("kernel_shape");
