@@ -10,6 +10,7 @@
 #include "codegen/lower.h"
 #include "codegen/work_estimate.h"
 #include "passes/memory_plan.h"
+#include "runtime/tensor_convert.h"
 
 namespace kiln::codegen {
 
@@ -17,9 +18,7 @@ namespace {
 
 runtime::Tensor tensorFromConstant(const ir::TensorData& c) {
   if (c.dtype == DType::String) fail("string constants are not supported in kernels");
-  runtime::Tensor t(c.dtype, c.shape);
-  if (!c.bytes.empty()) std::memcpy(t.data(), c.bytes.data(), c.bytes.size());
-  return t;
+  return runtime::toTensor(c);
 }
 
 // Where each value lives at run time.

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "passes/specialize_shapes.h"
+#include "runtime/tensor_convert.h"
 
 namespace kiln::codegen {
 
@@ -47,11 +48,7 @@ JitModel::Variant JitModel::compile(const std::vector<runtime::Tensor>& inputs) 
   for (size_t i = 0; i < inputs.size(); ++i) {
     shapes.push_back(inputs[i].shape());
     if (!valueKeyed_[i]) continue;
-    auto data = std::make_shared<ir::TensorData>();
-    data->dtype = inputs[i].dtype();
-    data->shape = inputs[i].shape();
-    data->bytes = bytesOf(inputs[i]);
-    values[i] = std::move(data);
+    values[i] = runtime::toTensorData(inputs[i]);
   }
   ir::Graph g = graph_;
   JitConstantEvaluator evaluator(options_.target);

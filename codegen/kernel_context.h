@@ -118,7 +118,9 @@ class KernelContext {
 std::vector<int64_t> stridesOf(const std::vector<int64_t>& shape);
 
 #define KILN_OP(Name, MinIn, MaxIn, MinOut, MaxOut, Family) void emit##Name(KernelContext&);
+#define KILN_HOST_OP(Name, MinIn, MaxIn, MinOut, MaxOut, Family)
 #include "ir/ops.def"
 #undef KILN_OP
+#undef KILN_HOST_OP
 
 }  // namespace kiln::codegen

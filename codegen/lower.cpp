@@ -13,8 +13,11 @@ void emitOp(KernelContext& ctx) {
   switch (ctx.node.op) {
 #define KILN_OP(Name, MinIn, MaxIn, MinOut, MaxOut, Family) \
   case ir::OpKind::Name: emit##Name(ctx); break;
+#define KILN_HOST_OP(Name, MinIn, MaxIn, MinOut, MaxOut, Family) \
+  case ir::OpKind::Name: fail("{} runs on the host, not as a compiled kernel", ctx.graph.describe(ctx.node));
 #include "ir/ops.def"
 #undef KILN_OP
+#undef KILN_HOST_OP
   }
 }
 

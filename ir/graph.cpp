@@ -77,6 +77,10 @@ TensorDataPtr Attributes::getTensor(const std::string& name) const {
   const auto* v = getAs<TensorDataPtr>(map_, name, "tensor");
   return v ? *v : nullptr;
 }
+GraphPtr Attributes::getGraph(const std::string& name) const {
+  const auto* v = getAs<GraphPtr>(map_, name, "graph");
+  return v ? *v : nullptr;
+}
 
 bool Attributes::operator==(const Attributes& o) const {
   if (map_.size() != o.map_.size()) return false;
@@ -95,20 +99,31 @@ bool Attributes::operator==(const Attributes& o) const {
   return true;
 }
 
+void checkInputShape(const Value& v, const std::vector<int64_t>& shape) {
+  const TensorType& declared = v.type;
+  if (declared.rankKnown && declared.shape.size() != shape.size())
+    fail("input '{}' has rank {}, expected {}", v.name, shape.size(), declared.shape.size());
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] < 0) fail("input '{}' has negative dim {}", v.name, shape[d]);
+    if (declared.rankKnown && declared.shape[d].isStatic() && declared.shape[d].value != shape[d])
+      fail("input '{}' dim {} is {}, expected {}", v.name, d, shape[d], declared.shape[d].value);
+  }
+}
+
 ValueId Graph::addValue(std::string name, TensorType type) {
-  values.push_back(Value{std::move(name), std::move(type), nullptr});
+  values.push_back(Value{std::move(name), std::move(type), nullptr, {}});
   return static_cast<ValueId>(values.size() - 1);
 }
 
 ValueId Graph::addConstant(std::string name, TensorDataPtr data) {
   TensorType t = staticType(data->dtype, data->shape);
-  values.push_back(Value{std::move(name), std::move(t), std::move(data)});
+  values.push_back(Value{std::move(name), std::move(t), std::move(data), {}});
   return static_cast<ValueId>(values.size() - 1);
 }
 
 Node& Graph::addNode(OpKind op, std::vector<ValueId> ins, std::vector<ValueId> outs,
                      std::string nodeName) {
-  nodes.push_back(Node{op, std::move(nodeName), std::move(ins), std::move(outs), {}});
+  nodes.push_back(Node{op, std::move(nodeName), std::move(ins), std::move(outs), {}, 0});
   return nodes.back();
 }
 

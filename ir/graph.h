@@ -48,9 +48,14 @@ TensorType staticType(DType dtype, const std::vector<int64_t>& shape);
 // A tensor of `dtype` whose rank is not known.
 TensorType unknownRank(DType dtype);
 
+class Graph;
+// A subgraph held by a control-flow node (If's branches, Loop's and Scan's
+// body). Immutable once imported, so nodes and copies of a graph share it.
+using GraphPtr = std::shared_ptr<const Graph>;
+
 // An attribute value. Floats are kept as float (ONNX stores float32).
 using Attribute = std::variant<int64_t, float, std::string, std::vector<int64_t>,
-                               std::vector<float>, std::vector<std::string>, TensorDataPtr>;
+                               std::vector<float>, std::vector<std::string>, TensorDataPtr, GraphPtr>;
 
 class Attributes {
  public:
@@ -67,6 +72,7 @@ class Attributes {
   std::vector<int64_t> getInts(const std::string& name, std::vector<int64_t> def = {}) const;
   std::vector<float> getFloats(const std::string& name, std::vector<float> def = {}) const;
   TensorDataPtr getTensor(const std::string& name) const;  // nullptr when absent
+  GraphPtr getGraph(const std::string& name) const;         // nullptr when absent
 
   bool operator==(const Attributes& o) const;
 
@@ -87,12 +93,23 @@ class ValueRequired : public Error {
   ValueId value;
 };
 
+// ONNX's non-tensor types, as wrappers around a tensor type (onnx.proto
+// TypeProto.Sequence / TypeProto.Optional): optional<sequence<tensor>> is
+// {Optional, Sequence} around the element tensor type.
+enum class Container : uint8_t { Sequence, Optional };
+
 struct Value {
   std::string name;
-  TensorType type;
+  TensorType type;  // the tensor type, or the innermost element type when `containers` is non-empty
   TensorDataPtr constant;  // set for constant values
+  std::vector<Container> containers;  // outermost first; empty for a plain tensor
   bool isConstant() const { return constant != nullptr; }
+  bool isTensor() const { return containers.empty(); }
 };
+
+// Throws kiln::Error naming input `v` when `shape` contradicts its declared
+// rank or static dims (symbolic and unknown dims accept any size).
+void checkInputShape(const Value& v, const std::vector<int64_t>& shape);
 
 struct Node {
   OpKind op;
@@ -100,6 +117,11 @@ struct Node {
   std::vector<ValueId> inputs;   // kNoValue for an absent optional input
   std::vector<ValueId> outputs;
   Attributes attrs;
+  // Control-flow nodes: the trailing `numCaptures` inputs are outer-scope
+  // values their subgraphs read. Every subgraph of the node takes them, in
+  // this order, as its last inputs after its formal ONNX inputs.
+  int numCaptures = 0;
+  size_t numFormalInputs() const { return inputs.size() - static_cast<size_t>(numCaptures); }
   bool hasInput(size_t i) const { return i < inputs.size() && inputs[i] != kNoValue; }
 };
 

@@ -455,7 +455,7 @@ class Parser {
     auto [it, fresh] = defs_.try_emplace(name.text, Def{static_cast<ValueId>(g_.values.size()), name.line, name.col});
     if (!fresh)
       failAt(name, "redefinition of %{} (first defined at {}:{})", name.text, it->second.line, it->second.col);
-    g_.values.push_back(Value{name.text, std::move(type), std::move(constant)});
+    g_.values.push_back(Value{name.text, std::move(type), std::move(constant), {}});
     return it->second.id;
   }
 

@@ -175,6 +175,18 @@ std::string attributeLiteral(const Attribute& a) {
       for (const std::string& s : v) parts.push_back(quoted(s));
       return fmt::format("[{}]", fmt::join(parts, ", "));
     }
+    std::string operator()(const GraphPtr& g) const {
+      if (!g) return "<null graph>";
+      // Nested one level deeper; the closing brace stays on the node's line.
+      std::string text = printGraph(*g);
+      while (!text.empty() && text.back() == '\n') text.pop_back();
+      std::string out;
+      for (char c : text) {
+        out += c;
+        if (c == '\n') out += "    ";
+      }
+      return out;
+    }
     std::string operator()(const TensorDataPtr& t) const {
       if (!t) return "<null tensor>";
       TensorType type;
@@ -278,6 +290,13 @@ std::string printType(const TensorType& t) {
   return out + ']';
 }
 
+std::string printValueType(const Value& v) {
+  std::string out = printType(v.type);
+  for (auto it = v.containers.rbegin(); it != v.containers.rend(); ++it)
+    out = (*it == Container::Sequence ? "seq<" : "opt<") + out + ">";
+  return out;
+}
+
 std::string printGraph(const Graph& g, const PrintOptions& opts) {
   // Definition order: graph inputs, constants, then node outputs; the parser
   // numbers values in this order.
@@ -296,7 +315,7 @@ std::string printGraph(const Graph& g, const PrintOptions& opts) {
 
   std::string body;
   for (ValueId v : g.inputs) {
-    std::string type = validId(g, v) ? printType(g.type(v)) : "undef[*]";
+    std::string type = validId(g, v) ? printValueType(g.value(v)) : "undef[*]";
     body += fmt::format("  input {} : {}\n", names.ref(v), type);
   }
 
@@ -321,7 +340,7 @@ std::string printGraph(const Graph& g, const PrintOptions& opts) {
     std::vector<std::string> outs, ins, types;
     for (ValueId v : n.outputs) {
       outs.push_back(names.ref(v));
-      types.push_back(validId(g, v) ? printType(g.type(v)) : "undef[*]");
+      types.push_back(validId(g, v) ? printValueType(g.value(v)) : "undef[*]");
     }
     for (ValueId v : n.inputs) ins.push_back(names.ref(v));
     int op = static_cast<int>(n.op);
@@ -333,6 +352,7 @@ std::string printGraph(const Graph& g, const PrintOptions& opts) {
         attrs.push_back(symbolOrQuoted(key) + " = " + attributeLiteral(value));
       body += fmt::format(" {{{}}}", fmt::join(attrs, ", "));
     }
+    if (n.numCaptures) body += fmt::format(" captures {}", n.numCaptures);
     if (!n.name.empty()) body += " name " + quoted(n.name);
     body += fmt::format(" : {}\n", fmt::join(types, ", "));
   }

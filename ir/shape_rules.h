@@ -49,8 +49,10 @@ inline int64_t rankOf(const TensorType& t) { return static_cast<int64_t>(t.shape
 Shape broadcastShapes(const InferContext& ctx, const Shape& a, const Shape& b);
 
 #define KILN_OP(Name, MinIn, MaxIn, MinOut, MaxOut, Family) void inferShapes##Name(InferContext&);
+#define KILN_HOST_OP(Name, MinIn, MaxIn, MinOut, MaxOut, Family)
 #include "ir/ops.def"
 #undef KILN_OP
+#undef KILN_HOST_OP
 
 // Checks arity against ops.def, then runs the op's rule.
 void inferNodeShapes(Graph& g, Node& n);

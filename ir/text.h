@@ -14,17 +14,19 @@
 //   stmt      := 'input' value ':' type
 //              | 'const' value ':' type '=' constval
 //              | value (',' value)* '=' OPNAME '(' [operand (',' operand)*] ')'
-//                    [attrs] ['name' STRING] ':' type (',' type)*
+//                    [attrs] ['captures' INT] ['name' STRING] ':' type (',' type)*
 //              | 'output' value
 //   value     := '%' NAME | '%' STRING       NAME = [A-Za-z0-9_.]+
 //   operand   := value | '_'                 '_' = absent optional input
 //   type      := DTYPE '[' [dim (',' dim)*] ']' | DTYPE '[' '*' ']'
+//              | 'seq' '<' type '>' | 'opt' '<' type '>'
 //   dim       := INT | SYMBOL | STRING | '?'  '[*]' = rank unknown, '[]' = scalar
 //   constval  := dense | 'blob' '(' INT ',' INT ')'   byte offset, byte length
 //   dense     := 'dense' '<' '[' [elem (',' elem)*] ']' '>'   row-major, flat
 //   attrs     := '{' [attr (',' attr)*] '}'
 //   attr      := (SYMBOL | STRING) '=' attrval
-//   attrval   := INT | FLOAT | STRING | list | dense ':' type
+//   attrval   := INT | FLOAT | STRING | list | dense ':' type | file
+//                (file: a control-flow node's subgraph, printed nested and indented)
 //   list      := '[' elem (',' elem)* ']' | '[' ']' ':' ('ints'|'floats'|'strings')
 //   FLOAT     := decimal with '.' or exponent | 'inf' | '-inf' | 'nan' '(' HEX ')'
 //
@@ -78,5 +80,8 @@ Graph parseGraphFile(const std::string& path);
 
 // "f32[1,3,?,W]", "i64[]", "f32[*]".
 std::string printType(const TensorType& t);
+// A value's full type: printType, wrapped as "seq<...>" / "opt<...>" for ONNX
+// sequence and optional values ("opt<seq<f32[?]>>").
+std::string printValueType(const Value& v);
 
 }  // namespace kiln::ir

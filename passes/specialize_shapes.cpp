@@ -13,15 +13,8 @@ namespace {
 
 void bindInput(ir::Graph& g, size_t i, const std::vector<int64_t>& shape) {
   ir::Value& v = g.value(g.inputs[i]);
-  const ir::TensorType& declared = v.type;
-  if (declared.rankKnown && declared.shape.size() != shape.size())
-    fail("input '{}' has rank {}, expected {}", v.name, shape.size(), declared.shape.size());
-  for (size_t d = 0; d < shape.size(); ++d) {
-    if (shape[d] < 0) fail("input '{}' has negative dim {}", v.name, shape[d]);
-    if (declared.rankKnown && declared.shape[d].isStatic() && declared.shape[d].value != shape[d])
-      fail("input '{}' dim {} is {}, expected {}", v.name, d, shape[d], declared.shape[d].value);
-  }
-  v.type = ir::staticType(declared.dtype, shape);
+  ir::checkInputShape(v, shape);
+  v.type = ir::staticType(v.type.dtype, shape);
 }
 
 // Shape(x) with x statically shaped is a constant, whatever x's contents.

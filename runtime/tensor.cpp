@@ -26,6 +26,10 @@ std::string shapeToString(const std::vector<int64_t>& shape) {
 
 Tensor::Tensor(DType dtype, std::vector<int64_t> shape)
     : dtype_(dtype), shape_(std::move(shape)), numElements_(checkedNumElements(shape_)) {
+  if (dtype_ == DType::String) {
+    strings_ = std::make_shared<std::vector<std::string>>(static_cast<size_t>(numElements_));
+    return;
+  }
   size_t bytes = byteSize();
   size_t rounded = (bytes + 63) / 64 * 64 + 64;  // never 0; room for vector over-reads
   void* p = std::aligned_alloc(64, rounded);

@@ -5,6 +5,7 @@
 
 #include "frontends/onnx/importer.h"
 #include "frontends/onnx/tensor_proto.h"
+#include "frontends/onnx/value_proto.h"
 #include "ir/error.h"
 #include "ir/float16.h"
 #include "runtime/npy.h"
@@ -16,6 +17,13 @@ std::unique_ptr<codegen::JitModel> loadModel(const std::string& path, const Comp
   codegen::CompileOptions options;
   options.optLevel = flags.optLevel;
   return std::make_unique<codegen::JitModel>(onnx::importModel(path), options);
+}
+
+std::unique_ptr<codegen::StagedModel> loadStagedModel(const std::string& path, const CompileFlags& flags) {
+  if (flags.optLevel < 0 || flags.optLevel > 3) fail("optimization level must be 0..3");
+  codegen::CompileOptions options;
+  options.optLevel = flags.optLevel;
+  return std::make_unique<codegen::StagedModel>(onnx::importModel(path), options);
 }
 
 std::pair<std::string, std::string> splitSpec(const std::string& spec, const char* flag) {
@@ -69,7 +77,13 @@ runtime::Tensor retype(const runtime::Tensor& t, DType dtype) {
 }
 
 std::vector<runtime::Tensor> collectInputs(const ir::Graph& g, const std::vector<std::string>& specs) {
-  std::vector<runtime::Tensor> inputs(g.inputs.size());
+  std::vector<runtime::Tensor> inputs;
+  for (const runtime::Value& v : collectValues(g, specs)) inputs.push_back(v.tensor("input"));
+  return inputs;
+}
+
+std::vector<runtime::Value> collectValues(const ir::Graph& g, const std::vector<std::string>& specs) {
+  std::vector<runtime::Value> inputs(g.inputs.size());
   std::vector<bool> given(g.inputs.size(), false);
   for (const std::string& spec : specs) {
     auto [name, file] = splitSpec(spec, "-i");
@@ -81,12 +95,17 @@ std::vector<runtime::Tensor> collectInputs(const ir::Graph& g, const std::vector
       idx = inputIndex(g, name);
     }
     if (given[idx]) fail("input '{}' given twice", g.value(g.inputs[idx]).name);
-    inputs[idx] = readTensorFile(file);
+    const ir::Value& decl = g.value(g.inputs[idx]);
     given[idx] = true;
+    if (!decl.isTensor() || decl.type.dtype == DType::String) {
+      inputs[idx] = onnx::readValueProtoFile(file, decl);
+      continue;
+    }
+    runtime::Tensor t = readTensorFile(file);
     // NumPy has no bfloat16: .npy files and the ONNX test data store bf16
     // tensors as their uint16 bit patterns. Such a file feeds a bf16 input.
-    if (g.value(g.inputs[idx]).type.dtype == DType::BF16 && inputs[idx].dtype() == DType::U16)
-      inputs[idx] = retype(inputs[idx], DType::BF16);
+    if (decl.type.dtype == DType::BF16 && t.dtype() == DType::U16) t = retype(t, DType::BF16);
+    inputs[idx] = std::move(t);
   }
   for (size_t i = 0; i < given.size(); ++i)
     if (!given[i]) fail("missing input '{}' (pass -i {}=FILE)", g.value(g.inputs[i]).name, g.value(g.inputs[i]).name);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "codegen/jit_model.h"
+#include "codegen/staged_model.h"
 #include "runtime/tensor.h"
 
 namespace kiln::cli {
@@ -20,6 +21,8 @@ struct CompileFlags {
 
 // Imports the ONNX model and wraps it for JIT compilation.
 std::unique_ptr<codegen::JitModel> loadModel(const std::string& path, const CompileFlags& flags);
+// Same, for models with host ops (control flow, sequences, strings, data-dependent shapes).
+std::unique_ptr<codegen::StagedModel> loadStagedModel(const std::string& path, const CompileFlags& flags);
 
 // Splits "NAME=VALUE" at the last '=' whose right side is a path/shape.
 std::pair<std::string, std::string> splitSpec(const std::string& spec, const char* flag);
@@ -38,6 +41,9 @@ runtime::Tensor retype(const runtime::Tensor& t, DType dtype);
 // a bare FILE is accepted when the model has exactly one input; a uint16 file
 // feeds a bf16 input as bit patterns. Fails naming any unknown or missing input.
 std::vector<runtime::Tensor> collectInputs(const ir::Graph& graph, const std::vector<std::string>& specs);
+// Same for inputs of any kind: a sequence or optional input reads an ONNX
+// SequenceProto/OptionalProto .pb file; string tensors read TensorProto .pb files.
+std::vector<runtime::Value> collectValues(const ir::Graph& graph, const std::vector<std::string>& specs);
 
 // Random inputs (seeded): shapes from --shape NAME=DIMS or the input's static
 // dims. Fails naming an input whose dims are symbolic and not given.

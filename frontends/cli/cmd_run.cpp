@@ -7,6 +7,7 @@
 
 #include "frontends/cli/cli_common.h"
 #include "frontends/cli/commands.h"
+#include "frontends/onnx/value_proto.h"
 #include "runtime/npy.h"
 
 namespace kiln::cli {
@@ -40,23 +41,40 @@ std::string summarize(const runtime::Tensor& t) {
   return fmt::format("min {:.6g} max {:.6g} mean {:.6g}", lo, hi, sum / static_cast<double>(n));
 }
 
+// "f32[2x3] min .. max .. mean ..", "sequence of 3 tensors", "none".
+std::string describe(const runtime::Value& v) {
+  if (v.isNone()) return "none (empty optional)";
+  if (v.isSequence()) return fmt::format("sequence of {} tensors", v.sequence().size());
+  const runtime::Tensor& t = v.tensor();
+  return fmt::format("{}[{}] {}", dtypeName(t.dtype()), runtime::shapeToString(t.shape()), summarize(t));
+}
+
+// Numeric tensors as OUTDIR/NAME.npy; string tensors, sequences and optionals
+// (which NumPy files cannot hold) as ONNX TensorProto/SequenceProto/OptionalProto OUTDIR/NAME.pb.
+void writeOutput(const std::string& outDir, const ir::Value& decl, const runtime::Value& v) {
+  std::filesystem::path base = std::filesystem::path(outDir) / sanitizeName(decl.name);
+  if (decl.isTensor() && v.isTensor() && v.tensor().dtype() != DType::String) {
+    // NumPy has no bfloat16: a bf16 output is written as its uint16 bit patterns.
+    const runtime::Tensor& t = v.tensor();
+    runtime::writeNpy(base.string() + ".npy", t.dtype() == DType::BF16 ? retype(t, DType::U16) : t);
+    return;
+  }
+  onnx::writeValueProtoFile(base.string() + ".pb", v, decl);
+}
+
 int run(const RunArgs& a) {
-  auto model = loadModel(a.model, a.flags);
-  std::vector<runtime::Tensor> inputs = collectInputs(model->graph(), a.inputs);
+  auto model = loadStagedModel(a.model, a.flags);
+  std::vector<runtime::Value> inputs = collectValues(model->graph(), a.inputs);
   runtime::ThreadPool pool(a.flags.threads);
-  std::vector<runtime::Tensor> outputs = model->run(inputs, pool);
+  std::vector<runtime::Value> outputs = model->run(inputs, pool);
   const ir::Graph& g = model->graph();
   if (!a.outDir.empty()) std::filesystem::create_directories(a.outDir);
   for (size_t i = 0; i < outputs.size(); ++i) {
-    const std::string& name = g.value(g.outputs[i]).name;
-    if (!a.outDir.empty()) {
-      // NumPy has no bfloat16: a bf16 output is written as its uint16 bit patterns.
-      runtime::Tensor t = outputs[i].dtype() == DType::BF16 ? retype(outputs[i], DType::U16) : outputs[i];
-      runtime::writeNpy((std::filesystem::path(a.outDir) / (sanitizeName(name) + ".npy")).string(), t);
-    } else {
-      fmt::print("{}: {}[{}] {}\n", name, dtypeName(outputs[i].dtype()),
-                 runtime::shapeToString(outputs[i].shape()), summarize(outputs[i]));
-    }
+    const ir::Value& decl = g.value(g.outputs[i]);
+    if (!a.outDir.empty())
+      writeOutput(a.outDir, decl, outputs[i]);
+    else
+      fmt::print("{}: {}\n", decl.name, describe(outputs[i]));
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -35,14 +36,20 @@ std::string describeNode(const NodeProto& n, int index) {
 
 // Runs before the ONNX checker so that an op Kiln lacks is reported as such,
 // not as whatever the checker makes of an op type it has no schema for.
-void checkOpsSupported(const GraphProto& g, const std::string& label) {
+// Subgraphs (If branches, Loop/Scan bodies) are checked too, their nodes
+// named by the path through the enclosing nodes.
+void checkOpsSupported(const GraphProto& g, const std::string& label, const std::string& scope = "") {
   for (int i = 0; i < g.node_size(); ++i) {
     const NodeProto& n = g.node(i);
-    std::string where = n.name().empty() ? fmt::format("node #{}", i) : fmt::format("node '{}'", n.name());
+    std::string where =
+        scope + (n.name().empty() ? fmt::format("node #{}", i) : fmt::format("node '{}'", n.name()));
     if (!isDefaultDomain(n.domain()))
       fail("{}: unsupported op '{}' ({}, domain '{}')", label, n.op_type(), where, n.domain());
     if (n.op_type() != "Constant" && !ir::opFromName(latestOpType(n.op_type())))
       fail("{}: unsupported op '{}' ({})", label, n.op_type(), where);
+    for (const AttributeProto& a : n.attribute())
+      if (a.type() == AttributeProto::GRAPH)
+        checkOpsSupported(a.g(), label, fmt::format("{}, {} '{}', ", where, n.op_type(), a.name()));
   }
 }
 
@@ -94,15 +101,21 @@ TensorDataPtr constantNodeValue(const NodeProto& n, const std::string& modelDir,
   fail("{}: unknown attribute '{}'", owner, name);
 }
 
-// Builds the Kiln graph from a checked, shape-inferred GraphProto.
+// Builds the Kiln graph from a checked, shape-inferred GraphProto. A subgraph
+// (a control-flow node's attribute) is built by a child builder whose
+// `parent_` resolves the outer-scope names it reads: each becomes a captured
+// input of the subgraph (see ir::Node::numCaptures).
 class GraphBuilder {
  public:
-  GraphBuilder(const ModelProto& model, std::string modelDir, int64_t opset)
-      : model_(model), graphProto_(model.graph()), modelDir_(std::move(modelDir)), opset_(opset) {}
+  GraphBuilder(const ModelProto& model, const GraphProto& graph, std::string modelDir, int64_t opset,
+               GraphBuilder* parent = nullptr)
+      : model_(model), graphProto_(graph), modelDir_(std::move(modelDir)), opset_(opset),
+        parent_(parent) {}
 
   ir::Graph build() {
     g_.name = graphProto_.name();
-    for (const auto& imp : model_.opset_import()) g_.opsetImports[imp.domain()] = imp.version();
+    if (!parent_)
+      for (const auto& imp : model_.opset_import()) g_.opsetImports[imp.domain()] = imp.version();
     collectNamesAndTypes();
     if (graphProto_.sparse_initializer_size() > 0) fail("sparse initializers are unsupported");
     for (const auto& init : graphProto_.initializer()) {
@@ -113,9 +126,9 @@ class GraphBuilder {
     for (int i = 0; i < graphProto_.node_size(); ++i) addNode(graphProto_.node(i), i);
     for (const auto& out : graphProto_.output()) {
       if (out.name().empty()) fail("a graph output has no name");
-      auto it = defined_.find(out.name());
-      if (it == defined_.end()) fail("graph output '{}' is not produced by any node", out.name());
-      g_.outputs.push_back(it->second);
+      // A subgraph may return an outer-scope value as it is.
+      if (!resolvable(out.name())) fail("graph output '{}' is not produced by any node", out.name());
+      g_.outputs.push_back(lookup(out.name(), "graph output"));
     }
     return std::move(g_);
   }
@@ -140,16 +153,40 @@ class GraphBuilder {
     if (!defined_.emplace(name, id).second) fail("value '{}' is defined more than once", name);
   }
 
-  ValueId lookup(const std::string& name, const std::string& owner) const {
+  ValueId lookup(const std::string& name, const std::string& owner) {
     auto it = defined_.find(name);
-    if (it == defined_.end()) fail("{}: input '{}' is not defined before it is used", owner, name);
-    return it->second;
+    if (it != defined_.end()) return it->second;
+    if (parent_ && parent_->resolvable(name)) {
+      // An outer-scope value: a captured input of this subgraph, with the outer value's type.
+      const ir::Value& outer = parent_->outerValue(name, owner);
+      ValueId id = g_.addValue(name, outer.type);
+      g_.value(id).containers = outer.containers;
+      define(name, id);
+      captures_.push_back(name);
+      return id;
+    }
+    fail("{}: input '{}' is not defined before it is used", owner, name);
   }
 
-  ir::TensorType typeOf(const std::string& name) const {
-    auto it = types_.find(name);
-    if (it == types_.end()) return ir::TensorType{DType::Undefined, {}, false};
-    return tensorTypeFromProto(*it->second, name);
+  // Whether `name` is defined here or in an enclosing scope (so far).
+  bool resolvable(const std::string& name) const {
+    return defined_.count(name) || (parent_ && parent_->resolvable(name));
+  }
+  const ir::Value& outerValue(const std::string& name, const std::string& owner) {
+    return g_.value(lookup(name, owner));
+  }
+
+  ValueId addTypedValue(const std::string& name) {
+    ir::TensorType t{DType::Undefined, {}, false};
+    std::vector<ir::Container> containers;
+    if (auto it = types_.find(name); it != types_.end()) {
+      ValueType vt = valueTypeFromProto(*it->second, name);
+      t = std::move(vt.tensor);
+      containers = std::move(vt.containers);
+    }
+    ValueId id = g_.addValue(name, std::move(t));
+    g_.value(id).containers = std::move(containers);
+    return id;
   }
 
   // A name no ONNX value uses, for constants the legacy-opset rewrites add.
@@ -165,8 +202,8 @@ class GraphBuilder {
     // An input that is also an initializer is a constant with an overridable
     // default in ONNX; Kiln compiles it as the constant.
     if (defined_.count(in.name())) return;
-    if (!in.has_type()) fail("graph input '{}' has no type", in.name());
-    ValueId id = g_.addValue(in.name(), typeOf(in.name()));
+    if (!in.has_type() && !parent_) fail("graph input '{}' has no type", in.name());
+    ValueId id = addTypedValue(in.name());
     define(in.name(), id);
     g_.inputs.push_back(id);
   }
@@ -181,15 +218,24 @@ class GraphBuilder {
     }
     ir::OpKind op = *ir::opFromName(latestOpType(p.op_type()));  // checkOpsSupported ran
     const ir::OpInfo& info = ir::opInfo(op);
-    ir::Node n{op, p.name(), {}, {}, {}};
+    ir::Node n{op, p.name(), {}, {}, {}, 0};
 
     int numIn = p.input_size();
     while (numIn > 0 && p.input(numIn - 1).empty()) --numIn;  // absent trailing optionals
     for (int i = 0; i < numIn; ++i)
       n.inputs.push_back(p.input(i).empty() ? kNoValue : lookup(p.input(i), owner));
 
+    std::vector<Subgraph> subgraphs;
     for (const auto& a : p.attribute()) {
       if (n.attrs.has(a.name())) fail("{}: attribute '{}' appears twice", owner, a.name());
+      if (a.type() == AttributeProto::GRAPH) {
+        subgraphs.push_back(buildSubgraph(a.name(), a.g(), owner));
+        n.attrs.set(a.name(), ir::GraphPtr());  // filled below, once captures are known
+        continue;
+      }
+      // Optional's `type` says what an empty optional would hold; Kiln takes
+      // that from the output's inferred type instead.
+      if (a.type() == AttributeProto::TYPE_PROTO && op == ir::OpKind::Optional) continue;
       n.attrs.set(a.name(), attributeFromProto(a, modelDir_, owner));
     }
 
@@ -216,12 +262,54 @@ class GraphBuilder {
       // Mean when only InvStdDev is wanted) gets a value that nothing reads.
       bool absent = p.output(i).empty();
       const std::string name = absent ? freshName(constBase + "_absent_output") : p.output(i);
-      ValueId id = g_.addValue(name, typeOf(name));
+      ValueId id = addTypedValue(name);
       if (!absent) define(name, id);
       n.outputs.push_back(id);
     }
     checkArity(p, n, info, maxOut, owner);
+    if (!subgraphs.empty()) attachSubgraphs(n, std::move(subgraphs), owner);
     g_.nodes.push_back(std::move(n));
+  }
+
+  struct Subgraph {
+    std::string attr;
+    ir::Graph graph;                    // formal inputs only, until attachSubgraphs
+    std::vector<std::string> captures;  // outer-scope names it reads
+  };
+
+  Subgraph buildSubgraph(const std::string& attr, const GraphProto& body, const std::string& owner) {
+    GraphBuilder child(model_, body, modelDir_, opset_, this);
+    try {
+      ir::Graph g = child.build();
+      return Subgraph{attr, std::move(g), child.captures_};
+    } catch (const Error& e) {
+      fail("{}, attribute '{}': {}", owner, attr, e.what());
+    }
+  }
+
+  // Gives every subgraph of `n` the union of their captures as trailing inputs,
+  // in one order, and feeds the outer values to `n` as its trailing inputs.
+  void attachSubgraphs(ir::Node& n, std::vector<Subgraph> subgraphs, const std::string& owner) {
+    std::vector<std::string> all;
+    for (const Subgraph& s : subgraphs)
+      for (const std::string& c : s.captures)
+        if (std::find(all.begin(), all.end(), c) == all.end()) all.push_back(c);
+    for (Subgraph& s : subgraphs) {
+      ir::Graph& g = s.graph;
+      for (const std::string& c : all) {
+        if (std::find(s.captures.begin(), s.captures.end(), c) != s.captures.end()) {
+          g.inputs.push_back(*g.findValue(c));
+          continue;
+        }
+        const ir::Value& outer = outerValue(c, owner);
+        ValueId id = g.addValue(c, outer.type);  // captured for a sibling subgraph; unused here
+        g.value(id).containers = outer.containers;
+        g.inputs.push_back(id);
+      }
+      n.attrs.set(s.attr, std::make_shared<const ir::Graph>(std::move(g)));
+    }
+    for (const std::string& c : all) n.inputs.push_back(lookup(c, owner));
+    n.numCaptures = static_cast<int>(all.size());
   }
 
   // How many outputs Kiln computes for the node: BatchNormalization's
@@ -256,6 +344,8 @@ class GraphBuilder {
   const GraphProto& graphProto_;
   std::string modelDir_;
   int64_t opset_;
+  GraphBuilder* parent_;
+  std::vector<std::string> captures_;  // outer-scope names this subgraph reads, in first-use order
   ir::Graph g_;
   std::unordered_map<std::string, ValueId> defined_;
   std::unordered_set<std::string> names_;
@@ -269,7 +359,7 @@ ir::Graph importModelProto(ModelProto model, const std::string& modelDir, const 
   checkModel(model, modelDir, label);
   inferShapes(model, label);
   try {
-    return GraphBuilder(model, modelDir, opset).build();
+    return GraphBuilder(model, model.graph(), modelDir, opset).build();
   } catch (const Error& e) {
     fail("{}: {}", label, e.what());
   }

@@ -2,6 +2,8 @@
 
 #include <bit>
 #include <cstring>
+
+#include "runtime/tensor_convert.h"
 #include <memory>
 
 #include "frontends/onnx/external_data.h"
@@ -139,11 +141,11 @@ runtime::Tensor readTensorProtoFile(const std::string& path) {
   } catch (const Error& e) {
     fail("{}: {}", path, e.what());
   }
-  if (data->dtype == DType::String) fail("{}: string tensors are not supported", path);
-  runtime::Tensor t(data->dtype, data->shape);
-  if (t.byteSize() != data->bytes.size()) fail("{}: tensor size mismatch", path);
-  if (!data->bytes.empty()) std::memcpy(t.data(), data->bytes.data(), data->bytes.size());
-  return t;
+  try {
+    return runtime::toTensor(*data);
+  } catch (const Error& e) {
+    fail("{}: {}", path, e.what());
+  }
 }
 
 }  // namespace kiln::onnx

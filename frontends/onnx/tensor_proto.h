@@ -20,7 +20,7 @@ ir::TensorDataPtr tensorFromProto(const ::onnx::TensorProto& proto, const std::s
                                   const std::string& what = {});
 
 // Reads a serialized TensorProto file into a runtime tensor; external data is
-// looked up next to the file. String tensors are rejected.
+// looked up next to the file.
 runtime::Tensor readTensorProtoFile(const std::string& path);
 
 }  // namespace kiln::onnx

@@ -35,6 +35,32 @@ ir::TensorType tensorTypeFromProto(const ::onnx::TypeProto& type, const std::str
   return out;
 }
 
+ValueType valueTypeFromProto(const ::onnx::TypeProto& type, const std::string& valueName) {
+  ValueType out;
+  const ::onnx::TypeProto* t = &type;
+  for (;;) {
+    if (t->value_case() == ::onnx::TypeProto::kSequenceType) {
+      out.containers.push_back(ir::Container::Sequence);
+      t = &t->sequence_type().elem_type();
+    } else if (t->value_case() == ::onnx::TypeProto::kOptionalType) {
+      out.containers.push_back(ir::Container::Optional);
+      t = &t->optional_type().elem_type();
+    } else {
+      break;
+    }
+  }
+  // An element type left unset (an empty sequence's) is a tensor of unknown type.
+  if (t->value_case() == ::onnx::TypeProto::VALUE_NOT_SET && !out.containers.empty()) {
+    out.tensor = ir::unknownRank(DType::Undefined);
+    return out;
+  }
+  if (t->value_case() != ::onnx::TypeProto::kTensorType)
+    fail("value '{}' is not a tensor, sequence or optional (maps and sparse tensors are unsupported)",
+         valueName);
+  out.tensor = tensorTypeFromProto(*t, valueName);
+  return out;
+}
+
 std::string elemTypeName(int32_t onnxElemType) {
   if (auto t = dtypeFromOnnx(onnxElemType)) return std::string(dtypeName(*t));
   if (!::onnx::TensorProto_DataType_IsValid(onnxElemType))

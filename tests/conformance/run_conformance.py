@@ -76,9 +76,14 @@ def read_proto(path, type_proto):
         p.ParseFromString(data)
         return ('sequence', [numpy_helper.to_array(t) for t in p.tensor_values])
     if kind == 'optional_type':
+        # A present optional compares as what it holds; an empty one as 'none'.
         p = onnx.OptionalProto()
         p.ParseFromString(data)
-        return ('optional', p)
+        if p.HasField('tensor_value'):
+            return ('tensor', numpy_helper.to_array(p.tensor_value))
+        if p.HasField('sequence_value'):
+            return ('sequence', [numpy_helper.to_array(t) for t in p.sequence_value.tensor_values])
+        return ('none', None)
     p = onnx.TensorProto()
     p.ParseFromString(data)
     return ('tensor', numpy_helper.to_array(p))
@@ -108,15 +113,15 @@ def compare_tensor(name, expected, actual):
     return None
 
 
-def load_output(out_dir, name):
-    """Kiln writes a tensor output as NAME.npy and a sequence output as NAME/N.npy."""
+def load_output(out_dir, name, type_proto):
+    """Kiln writes a numeric tensor output as NAME.npy; string tensors, sequences and optionals as
+    the ONNX TensorProto/SequenceProto/OptionalProto file NAME.pb."""
     safe = re.sub(r'[^A-Za-z0-9_.-]', '_', name) or '_'
     path = os.path.join(out_dir, safe)
-    if os.path.isdir(path):
-        files = sorted((f for f in os.listdir(path) if f.endswith('.npy')), key=lambda f: int(f[:-4]))
-        return ('sequence', [np.load(os.path.join(path, f), allow_pickle=False) for f in files])
     if os.path.exists(path + '.npy'):
         return ('tensor', np.load(path + '.npy', allow_pickle=False))
+    if os.path.exists(path + '.pb'):
+        return read_proto(path + '.pb', type_proto)
     return None
 
 
@@ -125,10 +130,10 @@ def compare_value(name, expected, actual):
         return f'{name}: kiln wrote no output'
     ekind, evalue = expected
     akind, avalue = actual
-    if ekind == 'optional':
-        return f'{name}: optional outputs are not compared'
     if ekind != akind:
         return f'{name}: got a {akind}, expected a {ekind}'
+    if ekind == 'none':
+        return None
     if ekind == 'sequence':
         if len(evalue) != len(avalue):
             return f'{name}: sequence of {len(avalue)}, expected {len(evalue)}'
@@ -189,7 +194,7 @@ def run_case(kiln, data_root, case, timeout, opt_args):
                 if not os.path.exists(path):
                     continue
                 expected = read_proto(path, out.type)
-                reason = compare_value(out.name, expected, load_output(out_dir, out.name))
+                reason = compare_value(out.name, expected, load_output(out_dir, out.name, out.type))
                 if reason:
                     return 'fail', f'{s}: {reason}'
     return 'pass', ''
