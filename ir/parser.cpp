@@ -264,9 +264,21 @@ std::optional<int64_t> checkedElementCount(const std::vector<int64_t>& shape) {
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string baseDir) : lex_(text), baseDir_(std::move(baseDir)) {}
+  Parser(std::string_view text, std::string baseDir)
+      : owned_(std::in_place, text), lex_(*owned_), baseDir_(std::move(baseDir)) {}
+  // A subgraph nested in an attribute: reads from the enclosing parser's
+  // lexer, with its own value names.
+  Parser(Lexer& lex, std::string baseDir) : lex_(lex), baseDir_(std::move(baseDir)) {}
 
   Graph parse() {
+    Graph g = parseGraphBody();
+    const Token& end = lex_.peek();
+    if (end.kind != Tok::End) failAt(end, "expected end of input after the graph, found {}", describe(end));
+    return g;
+  }
+
+  // 'kiln.graph' ... '{' stmt* '}', verified.
+  Graph parseGraphBody() {
     Token head = expectIdent("kiln.graph");
     g_.name = expect(Tok::String, "the graph name").text;
     if (peekIdent("opsets")) parseOpsets();
@@ -277,8 +289,6 @@ class Parser {
     expectPunct("{");
     while (!peekPunct("}")) parseStatement();
     lex_.next();
-    const Token& end = lex_.peek();
-    if (end.kind != Tok::End) failAt(end, "expected end of input after the graph, found {}", describe(end));
     // Everything verifyGraph checks was checked above with a location; a
     // failure here is a parser bug, still reported as a located error.
     try {
@@ -363,8 +373,8 @@ class Parser {
     lex_.next();
     Token name = expect(Tok::ValueRef, "a value name");
     expectPunct(":");
-    TensorType type = parseType();
-    g_.inputs.push_back(define(name, std::move(type), nullptr));
+    auto [type, containers] = parseValueType();
+    g_.inputs.push_back(define(name, std::move(type), nullptr, std::move(containers)));
   }
 
   void parseOutput() {
@@ -414,27 +424,35 @@ class Parser {
         failAt(t, "expected a value or '_', found {}", describe(t));
       }
     });
-    int nIn = static_cast<int>(node.inputs.size()), nOut = static_cast<int>(outs.size());
+    if (peekPunct("{")) parseAttributes(node.attrs);
+    if (peekIdent("captures")) {
+      lex_.next();
+      Token t = lex_.next();
+      node.numCaptures = intToken<int>(t, "capture count");
+      if (node.numCaptures < 0 || static_cast<size_t>(node.numCaptures) > node.inputs.size())
+        failAt(t, "{} has {} inputs, fewer than its {} captures", info.name, node.inputs.size(), node.numCaptures);
+    }
+    int nIn = static_cast<int>(node.numFormalInputs()), nOut = static_cast<int>(outs.size());
     if (nIn < info.minInputs || nIn > info.maxInputs)
       failAt(opTok, "{} takes {} to {} inputs, got {}", info.name, info.minInputs, info.maxInputs, nIn);
     if (nOut < info.minOutputs || nOut > info.maxOutputs)
       failAt(opTok, "{} produces {} to {} outputs, got {}", info.name, info.minOutputs, info.maxOutputs,
              nOut);
-    if (peekPunct("{")) parseAttributes(node.attrs);
     if (peekIdent("name")) {
       lex_.next();
       node.name = expect(Tok::String, "the node name").text;
     }
     expectPunct(":");
-    std::vector<TensorType> types;
+    std::vector<std::pair<TensorType, std::vector<Container>>> types;
     for (size_t i = 0; i < outs.size(); ++i) {
       if (i) expectPunct(",");
-      types.push_back(parseType());
+      types.push_back(parseValueType());
     }
     if (peekPunct(","))
       failAt(lex_.peek(), "{} has {} output{} but more types", info.name, outs.size(), outs.size() == 1 ? "" : "s");
     // Outputs are defined only now, so a node cannot read its own output.
-    for (size_t i = 0; i < outs.size(); ++i) node.outputs.push_back(define(outs[i], std::move(types[i]), nullptr));
+    for (size_t i = 0; i < outs.size(); ++i)
+      node.outputs.push_back(define(outs[i], std::move(types[i].first), nullptr, std::move(types[i].second)));
     g_.nodes.push_back(std::move(node));
   }
 
@@ -451,11 +469,12 @@ class Parser {
   }
 
   // ---- values
-  ValueId define(const Token& name, TensorType type, TensorDataPtr constant) {
+  ValueId define(const Token& name, TensorType type, TensorDataPtr constant,
+                 std::vector<Container> containers = {}) {
     auto [it, fresh] = defs_.try_emplace(name.text, Def{static_cast<ValueId>(g_.values.size()), name.line, name.col});
     if (!fresh)
       failAt(name, "redefinition of %{} (first defined at {}:{})", name.text, it->second.line, it->second.col);
-    g_.values.push_back(Value{name.text, std::move(type), std::move(constant), {}});
+    g_.values.push_back(Value{name.text, std::move(type), std::move(constant), std::move(containers)});
     return it->second.id;
   }
 
@@ -466,6 +485,18 @@ class Parser {
   }
 
   // ---- types
+  // type, or 'seq' '<' type '>' / 'opt' '<' type '>' around it.
+  std::pair<TensorType, std::vector<Container>> parseValueType() {
+    std::vector<Container> containers;
+    while (peekIdent("seq") || peekIdent("opt")) {
+      containers.push_back(lex_.next().text == "seq" ? Container::Sequence : Container::Optional);
+      expectPunct("<");
+    }
+    TensorType type = parseType();
+    for (size_t i = 0; i < containers.size(); ++i) expectPunct(">");
+    return {std::move(type), std::move(containers)};
+  }
+
   TensorType parseType() {
     Token dt = expect(Tok::Ident, "an element type");
     TensorType type;
@@ -706,6 +737,7 @@ class Parser {
       return parseListAttribute();
     }
     if (peekIdent("dense")) return parseTensorAttribute(lex_.next());
+    if (peekIdent("kiln.graph")) return GraphPtr(std::make_shared<const Graph>(Parser(lex_, baseDir_).parseGraphBody()));
     Elem e = readElem();
     const Token& t = e.tok;
     if (t.kind == Tok::Int) return intToken<int64_t>(t, "integer attribute");
@@ -771,7 +803,8 @@ class Parser {
     int line, col;
   };
 
-  Lexer lex_;
+  std::optional<Lexer> owned_;  // the top-level parser's lexer
+  Lexer& lex_;
   std::string baseDir_;
   Graph g_;
   std::unordered_map<std::string, Def> defs_;

@@ -83,8 +83,11 @@ void verifyGraph(const Graph& g) {
     const OpInfo& info = opInfo(node.op);
     std::string where = g.describe(node);
     int nIn = static_cast<int>(node.inputs.size()), nOut = static_cast<int>(node.outputs.size());
-    if (nIn < info.minInputs || nIn > info.maxInputs)
-      fail("{}: takes {} to {} inputs, has {}", where, info.minInputs, info.maxInputs, nIn);
+    if (node.numCaptures < 0 || node.numCaptures > nIn)
+      fail("{}: has {} captures but only {} inputs", where, node.numCaptures, nIn);
+    int nFormal = nIn - node.numCaptures;
+    if (nFormal < info.minInputs || nFormal > info.maxInputs)
+      fail("{}: takes {} to {} inputs, has {}", where, info.minInputs, info.maxInputs, nFormal);
     if (nOut < info.minOutputs || nOut > info.maxOutputs)
       fail("{}: produces {} to {} outputs, has {}", where, info.minOutputs, info.maxOutputs, nOut);
     for (int k = 0; k < nIn; ++k) {
@@ -107,6 +110,19 @@ void verifyGraph(const Graph& g) {
       definingNode[v] = static_cast<int>(i);
     }
     for (const auto& [key, attr] : node.attrs.all()) {
+      if (const auto* sub = std::get_if<GraphPtr>(&attr)) {
+        // A subgraph takes its formal inputs, then the node's captures.
+        if (!*sub) fail("{}: subgraph attribute '{}' is null", where, key);
+        if ((*sub)->inputs.size() < static_cast<size_t>(node.numCaptures))
+          fail("{}: subgraph '{}' has {} inputs, fewer than the node's {} captures", where, key,
+               (*sub)->inputs.size(), node.numCaptures);
+        try {
+          verifyGraph(**sub);
+        } catch (const Error& e) {
+          fail("{}: subgraph '{}': {}", where, key, e.what());
+        }
+        continue;
+      }
       const auto* t = std::get_if<TensorDataPtr>(&attr);
       if (!t) continue;
       std::string what = fmt::format("{}: tensor attribute '{}'", where, key);

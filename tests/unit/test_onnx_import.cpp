@@ -937,13 +937,27 @@ TEST_F(OnnxImportTest, InspectCountsSubgraphsAndParameters) {
   EXPECT_EQ(s.opHistogram.at("Constant"), 1);
   EXPECT_EQ(s.nodeCount, 4);
   EXPECT_EQ(s.parameterCount, 6 + 4);
-  EXPECT_EQ(s.unsupportedOps, std::vector<std::string>{"If"});
+  EXPECT_TRUE(s.unsupportedOps.empty());
   ASSERT_EQ(s.inputs.size(), 2u);
   EXPECT_EQ(s.inputs[0].dtype, "bool");
   EXPECT_TRUE(s.inputs[0].dims.empty());
   EXPECT_EQ(s.inputs[1].dims[0], kiln::ir::Dim::named("N"));
   EXPECT_EQ(s.producer, "kiln-test");
-  expectError([&] { kiln::onnx::importModel(path); }, "unsupported op 'If' (node 'branch')");
+  // Both branches read the outer `x`: it becomes the If node's one capture,
+  // the last input of the node and of each branch.
+  kiln::ir::Graph g = kiln::onnx::importModel(path);
+  ASSERT_EQ(g.nodes.size(), 1u);
+  const kiln::ir::Node& n = g.nodes[0];
+  EXPECT_EQ(n.numCaptures, 1);
+  ASSERT_EQ(n.inputs.size(), 2u);
+  EXPECT_EQ(g.value(n.inputs[1]).name, "x");
+  for (const char* branch : {"then_branch", "else_branch"}) {
+    kiln::ir::GraphPtr sub = n.attrs.getGraph(branch);
+    ASSERT_TRUE(sub) << branch;
+    ASSERT_EQ(sub->inputs.size(), 1u);
+    EXPECT_EQ(sub->value(sub->inputs[0]).name, "x");
+    EXPECT_EQ(sub->nodes.size(), 1u);
+  }
 }
 
 // ---- external data -----------------------------------------------------------------
