@@ -28,6 +28,8 @@ StagedModel::StagedModel(ir::Graph graph, CompileOptions options)
 
 StagedModel::~StagedModel() = default;
 
+JitModel* StagedModel::singleStage() const { return fullyCompiled() ? stages_.front()->jit.get() : nullptr; }
+
 void StagedModel::plan() {
   const size_t numValues = graph_.values.size();
   std::vector<int> level(numValues, 0);

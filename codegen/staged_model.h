@@ -45,6 +45,9 @@ class StagedModel {
   size_t numHostNodes() const { return hostNodes_; }
   // Whether every node is compiled: then run() is one JitModel run.
   bool fullyCompiled() const { return hostNodes_ == 0; }
+  // The one JitModel of a fully compiled graph (same inputs and outputs as
+  // graph()); nullptr when the graph has host ops.
+  JitModel* singleStage() const;
 
   // Runs on inputs in graph().inputs order; returns graph().outputs in order.
   // Throws kiln::Error naming the input, node or value on bad inputs.

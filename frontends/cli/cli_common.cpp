@@ -8,6 +8,7 @@
 #include "frontends/onnx/value_proto.h"
 #include "ir/error.h"
 #include "ir/float16.h"
+#include "ir/text.h"
 #include "runtime/npy.h"
 
 namespace kiln::cli {
@@ -127,6 +128,9 @@ std::vector<runtime::Tensor> randomInputs(const ir::Graph& g, const std::vector<
   std::vector<runtime::Tensor> out;
   for (size_t i = 0; i < g.inputs.size(); ++i) {
     const ir::Value& v = g.value(g.inputs[i]);
+    if (!v.isTensor() || v.type.dtype == DType::String)
+      fail("input '{}' is a {}; random inputs are numeric tensors only: pass it with -i {}=FILE", v.name,
+           ir::printValueType(v), v.name);
     if (!given[i]) {
       if (!v.type.isStatic())
         fail("input '{}' has symbolic dims; pass --shape {}=DIMS (e.g. 1x3x640x640)", v.name, v.name);
