@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "codegen/jit_model.h"
+#include "codegen/staged_model.h"
 #include "frontends/onnx/importer.h"
 #include "ir/error.h"
 
@@ -32,7 +32,9 @@ auto guarded(F&& f, decltype(f()) onError) -> decltype(f()) {
 }  // namespace
 
 struct kiln_model {
-  std::unique_ptr<kiln::codegen::JitModel> jit;
+  // Models with host ops (control flow, data-dependent shapes) run staged;
+  // through the C API their inputs and outputs must be numeric tensors.
+  std::unique_ptr<kiln::codegen::StagedModel> jit;
   std::unique_ptr<kiln::runtime::ThreadPool> pool;
   std::mutex poolMutex;  // the pool runs one model invocation at a time
 };
@@ -60,7 +62,7 @@ kiln_model* kiln_model_load(const char* onnx_path, const kiln_options* options) 
     auto m = std::make_unique<kiln_model>();
     kiln::codegen::CompileOptions co;
     co.optLevel = opts.opt_level;
-    m->jit = std::make_unique<kiln::codegen::JitModel>(kiln::onnx::importModel(onnx_path), co);
+    m->jit = std::make_unique<kiln::codegen::StagedModel>(kiln::onnx::importModel(onnx_path), co);
     m->pool = std::make_unique<kiln::runtime::ThreadPool>(opts.threads == 0 ? 1 : opts.threads);
     return m.release();
   }, nullptr);
@@ -88,7 +90,7 @@ kiln_result* kiln_model_run(kiln_model* m, size_t num_inputs, const char* const*
     const kiln::ir::Graph& g = m->jit->graph();
     if (num_inputs != g.inputs.size()) kiln::fail("model takes {} inputs, got {}", g.inputs.size(), num_inputs);
     if (num_inputs && (!names || !inputs)) kiln::fail("names or inputs is NULL");
-    std::vector<kiln::runtime::Tensor> ordered(g.inputs.size());
+    std::vector<kiln::runtime::Value> ordered(g.inputs.size());
     std::vector<bool> given(g.inputs.size(), false);
     for (size_t k = 0; k < num_inputs; ++k) {
       if (!names[k]) kiln::fail("input name {} is NULL", k);
@@ -108,14 +110,20 @@ kiln_result* kiln_model_run(kiln_model* m, size_t num_inputs, const char* const*
       ordered[idx] = std::move(copy);
       given[idx] = true;
     }
-    std::vector<kiln::runtime::Tensor> outs;
+    std::vector<kiln::runtime::Value> outs;
     {
       std::lock_guard<std::mutex> lock(m->poolMutex);
       outs = m->jit->run(ordered, *m->pool);
     }
     auto r = std::make_unique<kiln_result>();
-    for (size_t i = 0; i < outs.size(); ++i) r->names.push_back(g.value(g.outputs[i]).name);
-    r->tensors = std::move(outs);
+    for (size_t i = 0; i < outs.size(); ++i) {
+      const std::string& name = g.value(g.outputs[i]).name;
+      if (!outs[i].isTensor() || outs[i].tensor().dtype() == kiln::DType::String)
+        kiln::fail("output '{}' is a {}; the C API returns numeric tensors only", name,
+                   outs[i].isTensor() ? "string tensor" : kiln::runtime::kindName(outs[i].kind()));
+      r->names.push_back(name);
+      r->tensors.push_back(outs[i].tensor());
+    }
     return r.release();
   }, nullptr);
 }
