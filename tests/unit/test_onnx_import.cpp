@@ -786,6 +786,38 @@ TEST_F(OnnxImportTest, OnnxShapeInferenceCrashesAreErrors) {
   }
 }
 
+// Constant-1 allows only float outputs, but PyTorch's opset-6 exports carry
+// int64 shape Constants, which ONNX Runtime accepts; the consumers' types are
+// still checked.
+TEST_F(OnnxImportTest, OpsetSixInt64ConstantsImport) {
+  auto model = [](const char* consumer) {
+    ModelBuilder m(6, 3);
+    m.input("x", {2, 6});
+    auto& c = m.node("Constant", {}, {"shape"});
+    auto* a = c.add_attribute();
+    a->set_name("value");
+    a->set_type(::onnx::AttributeProto::TENSOR);
+    a->mutable_t()->set_data_type(TensorProto::INT64);
+    a->mutable_t()->add_dims(2);
+    a->mutable_t()->add_int64_data(3);
+    a->mutable_t()->add_int64_data(4);
+    if (std::string(consumer) == "Reshape") {
+      m.node("Reshape", {"x", "shape"}, {"y"});
+      m.output("y", {3, 4});
+    } else {
+      m.node(consumer, {"shape"}, {"y"});
+      m.output("y", {2});
+    }
+    return m;
+  };
+  Graph g = importBytes(model("Reshape"));
+  expectWellFormed(g);
+  EXPECT_EQ(g.value(*g.findValue("shape")).constant->toInts(), (std::vector<int64_t>{3, 4}));
+  EXPECT_EQ(g.type(g.outputs[0]).shape, (kiln::ir::Shape{kiln::ir::Dim::known(3), kiln::ir::Dim::known(4)}));
+  // Relu-6 takes floats only.
+  expectError([&] { importBytes(model("Relu")); }, "has unsupported type: tensor(int64)");
+}
+
 TEST_F(OnnxImportTest, BadTensorDataIsAnError) {
   auto withInit = [](auto mutate) {
     ModelBuilder m(13);
