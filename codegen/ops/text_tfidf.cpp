@@ -201,8 +201,11 @@ void emitTfIdfVectorizer(KernelContext& ctx) {
       });
     });
   };
-  int64_t work = rows * (S + C * distances * std::max<int64_t>(trie.depth, 1) * (steps + 1));
-  if (rows > 1 && worthParallel(work)) ctx.parallelFor(rows, row);
+  // Lookups per row (each `steps` probes deep), in double: the product may exceed int64.
+  double perRow = static_cast<double>(C) * static_cast<double>(distances) *
+                  static_cast<double>(std::max<int64_t>(trie.depth, 1)) * static_cast<double>(steps + 1);
+  double work = static_cast<double>(rows) * (static_cast<double>(S) + perRow);
+  if (rows > 1 && worthParallel(static_cast<int64_t>(std::min(work, 1e15)))) ctx.parallelFor(rows, row);
   else ctx.loop(0, rows, row);
 }
 
