@@ -2,6 +2,7 @@
 
 #include <onnx/defs/shape_inference.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -68,6 +69,24 @@ struct Guard {
 constexpr Guard kGuards[] = {
     {"Conv", true}, {"ConvTranspose", true}, {"MaxPool", false}, {"AveragePool", false}};
 
+// Constant-1 constrains its output to float16, float and double, but PyTorch's
+// opset-6 exports use int64 Constants (the shapes of Reshape and Tile), which
+// ONNX Runtime accepts: like ONNX Runtime, Kiln makes every Constant node a
+// constant value of its attribute tensor's own type. So Constant-1 is checked
+// with the output types of Constant-9 (every tensor type); its attribute,
+// arity and inference function stay as they are.
+OpSchema constantWithAnyTensorType(const OpSchema& s) {
+  OpSchema copy(s.Name(), s.file(), s.line());
+  copy.SetDomain(s.domain()).SinceVersion(s.SinceVersion());
+  for (const auto& [name, attr] : s.attributes()) copy.Attr(attr);
+  const OpSchema::FormalParameter& out = s.outputs().at(0);
+  copy.Output(0, out.GetName(), out.GetDescription(), out.GetTypeStr());
+  copy.TypeConstraint(out.GetTypeStr(), OpSchema::all_tensor_types(), "Any tensor type.");
+  copy.TypeAndShapeInferenceFunction(s.GetTypeAndShapeInferenceFunction());
+  copy.Finalize();
+  return copy;
+}
+
 class HardenedRegistry final : public ::onnx::ISchemaRegistry {
  public:
   const OpSchema* GetSchema(const std::string& key, const int maxInclusiveVersion,
@@ -77,21 +96,29 @@ class HardenedRegistry final : public ::onnx::ISchemaRegistry {
     if (!schema || (!domain.empty() && domain != "ai.onnx")) return schema;
     for (const Guard& g : kGuards)
       if (key == g.op) return guarded(schema, g.hasWeight);
+    if (key == "Constant" && schema->SinceVersion() < 9 && schema->outputs().size() == 1)
+      return derived(schema, [&] { return constantWithAnyTensorType(*schema); });
     return schema;
   }
 
  private:
   const OpSchema* guarded(const OpSchema* schema, bool hasWeight) const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::unique_ptr<OpSchema>& copy = copies_[schema];
-    if (!copy) {
-      copy = std::make_unique<OpSchema>(*schema);
+    return derived(schema, [&] {
+      OpSchema copy(*schema);
       auto infer = schema->GetTypeAndShapeInferenceFunction();
-      copy->TypeAndShapeInferenceFunction([infer, hasWeight](InferenceContext& ctx) {
+      copy.TypeAndShapeInferenceFunction([infer, hasWeight](InferenceContext& ctx) {
         checkConvPoolPreconditions(ctx, hasWeight);
         if (infer) infer(ctx);
       });
-    }
+      return copy;
+    });
+  }
+
+  // The replacement of `schema` that `make` builds, made once and kept.
+  const OpSchema* derived(const OpSchema* schema, const std::function<OpSchema()>& make) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_ptr<OpSchema>& copy = copies_[schema];
+    if (!copy) copy = std::make_unique<OpSchema>(make());
     return copy.get();
   }
 

@@ -7,6 +7,10 @@
 // untrusted input, so such a model must be a kiln::Error, never a crash: the
 // registry returned here wraps those ops' inference functions with rank, size
 // and value checks that fail the way ONNX's own checks do (an InferenceError).
+//
+// One schema is relaxed instead: Constant-1 is checked with the output types of
+// later Constant versions (every tensor type), as ONNX Runtime accepts PyTorch's
+// opset-6 exports with int64 Constants (see hardened_schemas.cpp).
 #pragma once
 
 #include <onnx/defs/schema.h>
@@ -14,7 +18,7 @@
 namespace kiln::onnx {
 
 // Forwards to onnx::OpSchemaRegistry, substituting guarded copies of the
-// schemas listed in hardened_schemas.cpp. Thread-safe; lives for the process.
+// schemas listed in hardened_schemas.cpp and the relaxed Constant-1. Thread-safe; lives for the process.
 const ::onnx::ISchemaRegistry* hardenedSchemaRegistry();
 
 }  // namespace kiln::onnx

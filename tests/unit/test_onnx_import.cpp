@@ -703,11 +703,12 @@ TEST_F(OnnxImportTest, UnsupportedOpsNameTheNode) {
   custom.output("y", {2});
   expectError([&] { importBytes(custom); }, "domain 'com.example'");
 
-  ModelBuilder tfidf(13);
-  tfidf.input("x", {2});
-  tfidf.node("TfIdfVectorizer", {"x"}, {"y"});
-  tfidf.output("y", {2});
-  expectError([&] { importBytes(tfidf); }, "unsupported op 'TfIdfVectorizer' (node #0)");
+  // A real ONNX op Kiln lacks (random sampling).
+  ModelBuilder random(15);
+  random.input("x", {2});
+  random.node("Bernoulli", {"x"}, {"y"});
+  random.output("y", {2});
+  expectError([&] { importBytes(random); }, "unsupported op 'Bernoulli' (node #0)");
 
   // inspect summarizes such models instead of failing.
   std::string path = write("model/custom.onnx", m.bytes());
@@ -784,6 +785,38 @@ TEST_F(OnnxImportTest, OnnxShapeInferenceCrashesAreErrors) {
     m.output("y", c.xDims);
     expectError([&] { importBytes(m); }, c.message);
   }
+}
+
+// Constant-1 allows only float outputs, but PyTorch's opset-6 exports carry
+// int64 shape Constants, which ONNX Runtime accepts; the consumers' types are
+// still checked.
+TEST_F(OnnxImportTest, OpsetSixInt64ConstantsImport) {
+  auto model = [](const char* consumer) {
+    ModelBuilder m(6, 3);
+    m.input("x", {2, 6});
+    auto& c = m.node("Constant", {}, {"shape"});
+    auto* a = c.add_attribute();
+    a->set_name("value");
+    a->set_type(::onnx::AttributeProto::TENSOR);
+    a->mutable_t()->set_data_type(TensorProto::INT64);
+    a->mutable_t()->add_dims(2);
+    a->mutable_t()->add_int64_data(3);
+    a->mutable_t()->add_int64_data(4);
+    if (std::string(consumer) == "Reshape") {
+      m.node("Reshape", {"x", "shape"}, {"y"});
+      m.output("y", {3, 4});
+    } else {
+      m.node(consumer, {"shape"}, {"y"});
+      m.output("y", {2});
+    }
+    return m;
+  };
+  Graph g = importBytes(model("Reshape"));
+  expectWellFormed(g);
+  EXPECT_EQ(g.value(*g.findValue("shape")).constant->toInts(), (std::vector<int64_t>{3, 4}));
+  EXPECT_EQ(g.type(g.outputs[0]).shape, (kiln::ir::Shape{kiln::ir::Dim::known(3), kiln::ir::Dim::known(4)}));
+  // Relu-6 takes floats only.
+  expectError([&] { importBytes(model("Relu")); }, "has unsupported type: tensor(int64)");
 }
 
 TEST_F(OnnxImportTest, BadTensorDataIsAnError) {
