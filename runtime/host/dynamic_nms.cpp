@@ -54,9 +54,10 @@ bool scalarInput(const HostCall& call, size_t i, DType dtype, const char* what, 
   const Tensor& t = call.tensor(i);
   if (t.numElements() == 0) return false;
   if (t.dtype() != dtype)
-    fail("{}: unsupported {} dtype {} (expected {})", call.where(), what, dtypeName(t.dtype()), dtypeName(dtype));
-  if (t.numElements() != 1) fail("{}: {} must hold one value, got shape {}", call.where(), what,
-                                 shapeToString(t.shape()));
+    fail("{}: unsupported {} dtype {} (expected {})", call.where(), what, dtypeName(t.dtype()),
+         dtypeName(dtype));
+  if (t.numElements() != 1)
+    fail("{}: {} must hold one value, got shape {}", call.where(), what, shapeToString(t.shape()));
   value = *t.data<T>();
   return true;
 }
@@ -74,7 +75,8 @@ std::vector<Value> runHostNonMaxSuppression(const HostCall& call) {
   if (bs.size() != 3 || bs[2] != 4)
     fail("{}: boxes must have shape [batches, boxes, 4], got {}", call.where(), shapeToString(bs));
   if (ss.size() != 3 || ss[0] != bs[0] || ss[2] != bs[1])
-    fail("{}: scores must have shape [{}, classes, {}], got {}", call.where(), bs[0], bs[1], shapeToString(ss));
+    fail("{}: scores must have shape [{}, classes, {}], got {}", call.where(), bs[0], bs[1],
+         shapeToString(ss));
   const int64_t centerPointBox = call.node.attrs.getInt("center_point_box", 0);
   if (centerPointBox != 0 && centerPointBox != 1)
     fail("{}: center_point_box must be 0 or 1, got {}", call.where(), centerPointBox);
@@ -94,7 +96,8 @@ std::vector<Value> runHostNonMaxSuppression(const HostCall& call) {
   std::vector<int64_t> cand, chosen;
   for (int64_t b = 0; b < batches && maxPerClass > 0; ++b) {
     const float* bp = boxes.data<float>() + b * numBoxes * 4;
-    for (int64_t i = 0; i < numBoxes; ++i) box[static_cast<size_t>(i)] = toBox(bp + i * 4, centerPointBox == 1);
+    for (int64_t i = 0; i < numBoxes; ++i)
+      box[static_cast<size_t>(i)] = toBox(bp + i * 4, centerPointBox == 1);
     for (int64_t c = 0; c < classes; ++c) {
       const float* sp = scores.data<float>() + (b * classes + c) * numBoxes;
       cand.clear();
