@@ -406,6 +406,39 @@ TEST(HostControl, ScanOpset8BatchForm) {
               "input #1 has batch size 3 but input #0 has 2");
 }
 
+TEST(HostControl, StringsAreSlicedAndStacked) {
+  // Scan over a 2x3 string tensor along axis 1, reversed, the body returning
+  // each column unchanged; then a Loop stacking a carried string tensor.
+  Tensor text(DType::String, {2, 3});
+  const char* words[] = {"a", "b", "c", "d", "e", "f"};
+  for (int i = 0; i < 6; ++i) text.data<std::string>()[i] = words[i];
+
+  Outer scan;
+  ValueId x = scan.input("x", ir::unknownRank(DType::String));
+  ir::Node& n = scan.node(OpKind::Scan, {x}, 1, 0, {ir::unknownRank(DType::String)});
+  n.attrs.set("num_scan_inputs", int64_t{1});
+  n.attrs.set("scan_input_axes", std::vector<int64_t>{1});
+  n.attrs.set("scan_input_directions", std::vector<int64_t>{1});
+  n.attrs.set("body", passThrough({{"col", DType::String, {}}}, {0}));
+  const std::vector<Value> scanned = scan.run({text});
+  const Tensor& y = scanned[0].tensor();
+  ASSERT_EQ(y.shape(), (Shape{3, 2}));
+  EXPECT_EQ(y.data<std::string>()[0], "c");
+  EXPECT_EQ(y.data<std::string>()[1], "f");
+  EXPECT_EQ(y.data<std::string>()[5], "d");
+
+  Outer loop;
+  ValueId m = loop.input("m", ir::unknownRank(DType::I64));
+  ValueId s = loop.input("s", ir::unknownRank(DType::String));
+  loop.node(OpKind::Loop, {m, ir::kNoValue, s}, 2, 0,
+            {ir::unknownRank(DType::String), ir::unknownRank(DType::String)})
+      .attrs.set("body", passThrough({{"i", DType::I64, {}}, {"c", DType::Bool, {}}, {"s", DType::String, {}}},
+                                     {1, 2, 2}));
+  std::vector<Value> out = loop.run({int64s({}, {2}), text});
+  ASSERT_EQ(out[1].tensor().shape(), (Shape{2, 2, 3}));
+  EXPECT_EQ(out[1].tensor().data<std::string>()[10], "e");
+}
+
 // ---------------------------------------------------------------- SequenceMap
 
 Outer seqMapAdd() {
