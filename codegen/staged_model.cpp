@@ -39,7 +39,16 @@ void StagedModel::plan() {
     kernels[n] = runtime::hostKernelFor(graph_, graph_.nodes[n]);
     if (kernels[n]) ++hostNodes_;
   }
-  if (hostNodes_ == 0) {
+  // A graph that only passes sequences, optionals or strings through (a Loop
+  // body returning its carried sequence) has no host node but cannot be one
+  // JitModel either: it is planned like the others, and its compiled stage
+  // sees only tensors.
+  auto plain = [&](ir::ValueId v) {
+    const ir::Value& val = graph_.value(v);
+    return val.isTensor() && val.type.dtype != DType::String;
+  };
+  if (hostNodes_ == 0 && std::all_of(graph_.inputs.begin(), graph_.inputs.end(), plain) &&
+      std::all_of(graph_.outputs.begin(), graph_.outputs.end(), plain)) {
     // One stage: the graph itself, inputs and outputs as they are.
     auto stage = std::make_unique<Stage>();
     stage->inputs = graph_.inputs;

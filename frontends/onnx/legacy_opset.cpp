@@ -216,6 +216,16 @@ void upgradeTopK(Rewrite& r) {
   r.setInput(1, r.makeConstant("k", TensorData::fromInts({*k}, {1})));
 }
 
+// Scan-8 had an optional sequence_lens first input and a batch axis in front
+// of every input and output; runtime/host/control_scan.cpp runs that form when
+// `opset8_batch` is set. Its `directions` became scan_input_directions.
+void upgradeScan8(Rewrite& r) {
+  if (r.node.hasInput(0)) fail("{}: unsupported: opset-8 Scan with a sequence_lens input", r.owner);
+  if (!r.node.inputs.empty()) r.node.inputs.erase(r.node.inputs.begin());
+  if (auto d = r.takeInts("directions")) r.node.attrs.set("scan_input_directions", *d);
+  r.node.attrs.set("opset8_batch", int64_t{1});
+}
+
 }  // namespace
 
 std::string_view latestOpType(std::string_view opType) {
@@ -242,6 +252,7 @@ void upgradeToLatestOpset(const ir::Graph& graph, ir::Node& node, int64_t opset,
       if (opset < 18) r.intsToInput("axes", 1, false);
       break;
     case OpKind::TopK: if (opset < 10) upgradeTopK(r); break;
+    case OpKind::Scan: if (opset < 9) upgradeScan8(r); break;
     case OpKind::Reshape: if (opset < 5) r.intsToInput("shape", 1, true); break;
     case OpKind::Split: if (opset < 13) r.intsToInput("split", 1, false); break;
     case OpKind::Pad: if (opset < 11) upgradePad(r); break;
