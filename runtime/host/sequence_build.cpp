@@ -31,7 +31,7 @@ std::vector<Value> runHostSequenceConstruct(const HostCall& call) {
 }
 
 std::vector<Value> runHostSequenceInsert(const HostCall& call) {
-  std::vector<Tensor> elements = call.input(0).sequence("input #0");
+  std::vector<Tensor> elements = seq::sequenceInput(call, 0);
   const Tensor& t = call.tensor(1);
   seq::checkElementDType(call, elements, t);
   size_t pos = elements.size();
@@ -42,7 +42,7 @@ std::vector<Value> runHostSequenceInsert(const HostCall& call) {
 }
 
 std::vector<Value> runHostSequenceErase(const HostCall& call) {
-  std::vector<Tensor> elements = call.input(0).sequence("input #0");
+  std::vector<Tensor> elements = seq::sequenceInput(call, 0);
   int64_t position = call.hasInput(1) ? seq::readScalarInt(call, 1, "position") : -1;
   size_t pos = seq::normalizePosition(call, position, elements.size(), false);
   elements.erase(elements.begin() + static_cast<std::ptrdiff_t>(pos));

@@ -10,7 +10,7 @@
 namespace kiln::runtime {
 
 std::vector<Value> runHostConcatFromSequence(const HostCall& call) {
-  const std::vector<Tensor>& elements = call.input(0).sequence("input #0");
+  const std::vector<Tensor>& elements = seq::sequenceInput(call, 0);
   if (!call.node.attrs.has("axis")) fail("{}: attribute 'axis' is required", call.where());
   const int64_t newAxis = call.node.attrs.getInt("new_axis", 0);
   if (newAxis != 0 && newAxis != 1) fail("{}: new_axis must be 0 or 1, got {}", call.where(), newAxis);

@@ -8,13 +8,13 @@
 namespace kiln::runtime {
 
 std::vector<Value> runHostSequenceAt(const HostCall& call) {
-  const std::vector<Tensor>& elements = call.input(0).sequence("input #0");
+  const std::vector<Tensor>& elements = seq::sequenceInput(call, 0);
   size_t pos = seq::normalizePosition(call, seq::readScalarInt(call, 1, "position"), elements.size(), false);
   return {Value(elements[pos])};
 }
 
 std::vector<Value> runHostSequenceLength(const HostCall& call) {
-  const std::vector<Tensor>& elements = call.input(0).sequence("input #0");
+  const std::vector<Tensor>& elements = seq::sequenceInput(call, 0);
   Tensor len(DType::I64, {});
   *len.data<int64_t>() = static_cast<int64_t>(elements.size());
   return {Value(std::move(len))};

@@ -8,6 +8,12 @@
 
 namespace kiln::runtime::seq {
 
+const std::vector<Tensor>& sequenceInput(const HostCall& call, size_t i) {
+  const Value& v = call.input(i);
+  if (!v.isSequence()) fail("{}: input #{} is a {}, expected a sequence", call.where(), i, kindName(v.kind()));
+  return v.sequence();
+}
+
 std::vector<int64_t> readInts(const HostCall& call, size_t i, const char* what) {
   const Tensor& t = call.tensor(i);
   std::vector<int64_t> out(static_cast<size_t>(t.numElements()));

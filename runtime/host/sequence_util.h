@@ -11,6 +11,9 @@
 
 namespace kiln::runtime::seq {
 
+// Input `i` as a sequence; fails naming the node when it is another kind of value.
+const std::vector<Tensor>& sequenceInput(const HostCall& call, size_t i);
+
 // The integer values of input `i` (int32 or int64 tensor); `what` names it in errors.
 std::vector<int64_t> readInts(const HostCall& call, size_t i, const char* what);
 // Input `i` as a scalar int32/int64 (a one-element tensor of rank 0 or 1).

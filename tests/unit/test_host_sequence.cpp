@@ -128,6 +128,12 @@ TEST(HostSequence, DTypeMismatch) {
                       DType::F32, kSeq, "mk"));
       },
       {"SequenceConstruct node 'mk'", "one dtype"});
+  expectError(
+      [] {  // a tensor where a sequence belongs
+        HostGraph h;
+        h.run1(h.node(OpKind::SequenceLength, {h.tensor(f32({1}, {1}))}, {}, DType::I64, {}, "len"));
+      },
+      {"SequenceLength node 'len'", "input #0 is a tensor, expected a sequence"});
 }
 
 TEST(HostSequence, SplitToSequenceForms) {
