@@ -28,6 +28,11 @@ StagedModel::StagedModel(ir::Graph graph, CompileOptions options)
 
 StagedModel::~StagedModel() = default;
 
+size_t StagedModel::numStages() const {
+  return static_cast<size_t>(
+      std::count_if(stages_.begin(), stages_.end(), [](const auto& s) { return s->jit != nullptr; }));
+}
+
 JitModel* StagedModel::singleStage() const { return fullyCompiled() ? stages_.front()->jit.get() : nullptr; }
 
 void StagedModel::plan() {
@@ -56,6 +61,7 @@ void StagedModel::plan() {
     stage->jit = std::make_unique<JitModel>(graph_, options_);
     stages_.push_back(std::move(stage));
     hostSteps_.resize(1);
+    single_ = true;
     return;
   }
   int maxLevel = 0;

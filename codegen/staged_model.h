@@ -41,10 +41,11 @@ class StagedModel {
 
   const ir::Graph& graph() const { return graph_; }
   // Number of compiled stages and host nodes (for `kiln inspect` and tests).
-  size_t numStages() const { return stages_.size(); }
+  size_t numStages() const;
   size_t numHostNodes() const { return hostNodes_; }
-  // Whether every node is compiled: then run() is one JitModel run.
-  bool fullyCompiled() const { return hostNodes_ == 0; }
+  // Whether the graph is one compiled stage with the graph's own inputs and
+  // outputs (no host ops, only tensor inputs and outputs): run() is one JitModel run.
+  bool fullyCompiled() const { return single_; }
   // The one JitModel of a fully compiled graph (same inputs and outputs as
   // graph()); nullptr when the graph has host ops.
   JitModel* singleStage() const;
@@ -67,6 +68,7 @@ class StagedModel {
   std::vector<std::unique_ptr<Stage>> stages_;  // by level
   std::vector<std::vector<HostStep>> hostSteps_;  // by level: host nodes run after stage L
   size_t hostNodes_ = 0;
+  bool single_ = false;
   std::mutex subgraphMutex_;
   std::map<const ir::Graph*, std::unique_ptr<StagedModel>> subgraphs_;
 };

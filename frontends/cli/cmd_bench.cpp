@@ -98,8 +98,9 @@ int bench(const BenchArgs& a) {
                  stats.specializeMs, stats.codegenMs);
       fmt::print("kernels    {}\n", *kernels);
     } else {
-      fmt::print("compile    {:.1f} ms (first run: {} compiled stages around {} host ops)\n", stats.totalMs(),
-                 model->numStages(), model->numHostNodes());
+      fmt::print("compile    {:.1f} ms (first run, which compiles for these inputs: {} host ops, {} compiled "
+                 "top-level stages, subgraphs)\n",
+                 stats.totalMs(), model->numHostNodes(), model->numStages());
     }
     fmt::print("latency    min {:.3f} ms  median {:.3f} ms  p90 {:.3f} ms  ({} iters)\n", mn, med, p90, a.iters);
   }

@@ -60,7 +60,8 @@ int inspect(const InspectArgs& a) {
   fmt::print("ops:\n");
   for (const auto& [op, n] : s.opHistogram) fmt::print("  {:<24} {}\n", op, n);
   if (s.unsupportedOps.empty()) {
-    fmt::print("unsupported none: every op can be compiled\n");
+    fmt::print("unsupported none: every op is supported (compiled, or run on the host between "
+               "compiled stages)\n");
   } else {
     std::string list;
     for (const auto& op : s.unsupportedOps) list += (list.empty() ? "" : ", ") + op;
