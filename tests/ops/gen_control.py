@@ -20,7 +20,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from op_case import OPSET  # noqa: E402
+from op_case import OPSET, save_case  # noqa: E402
 
 rng = np.random.default_rng(20240923)
 F, I64, B = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
@@ -64,12 +64,7 @@ def write(outdir, name, nodes, feeds, outputs, inits=()):
     model = helper.make_model(g, opset_imports=[helper.make_opsetid("", OPSET)])
     model = onnx.shape_inference.infer_shapes(model, strict_mode=True)
     del model.graph.value_info[:]
-    onnx.checker.check_model(model)
-    case_dir = os.path.join(outdir, name)
-    os.makedirs(case_dir, exist_ok=True)
-    onnx.save(model, os.path.join(case_dir, "model.onnx"))
-    for k, (_, arr) in enumerate(feeds):
-        np.save(os.path.join(case_dir, f"input_{k}.npy"), np.asarray(arr))
+    save_case(outdir, name, model, [np.asarray(arr) for _, arr in feeds])
 
 
 def gen_if(out):

@@ -21,6 +21,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from graph_case import OPSET, write_node_case  # noqa: E402
+from op_case import save_case  # noqa: E402
 
 rng = np.random.default_rng(20240702)
 
@@ -56,12 +57,7 @@ def write_graph_case(outdir, name, nodes, inputs, outputs, inits=()):
     graph = helper.make_graph(nodes, name, graph_inputs, graph_outputs,
                               [numpy_helper.from_array(np.asarray(a), n) for n, a in inits])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
-    onnx.checker.check_model(model)
-    case_dir = os.path.join(outdir, name)
-    os.makedirs(case_dir, exist_ok=True)
-    onnx.save(model, os.path.join(case_dir, "model.onnx"))
-    for k, (_, arr) in enumerate(inputs):
-        np.save(os.path.join(case_dir, f"input_{k}.npy"), arr)
+    save_case(outdir, name, model, [arr for _, arr in inputs])
 
 
 def gen_nonzero(out):

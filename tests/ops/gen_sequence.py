@@ -20,7 +20,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-OPSET = 17  # the newest opset the installed onnx (1.12) checks
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from op_case import OPSET, save_case  # noqa: E402
 
 rng = np.random.default_rng(20240612)
 
@@ -52,12 +53,7 @@ def write_graph_case(outdir, name, nodes, inputs, outputs, consts=None, rank=Non
         if not o.type.tensor_type.HasField("shape"):
             for d in range(rank):
                 o.type.tensor_type.shape.dim.add().dim_param = f"{o.name}_{d}"
-    onnx.checker.check_model(model)
-    case_dir = os.path.join(outdir, name)
-    os.makedirs(case_dir, exist_ok=True)
-    onnx.save(model, os.path.join(case_dir, "model.onnx"))
-    for k, (_, arr) in enumerate(inputs):
-        np.save(os.path.join(case_dir, f"input_{k}.npy"), arr)
+    save_case(outdir, name, model, [arr for _, arr in inputs])
 
 
 def node(op, ins, outs, **attrs):

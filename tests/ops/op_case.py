@@ -39,9 +39,15 @@ def write_case(outdir, name, op, inputs, attrs=None, consts=None, opset=OPSET, o
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
     model = onnx.shape_inference.infer_shapes(model, strict_mode=True)
     del model.graph.value_info[:]
+    save_case(outdir, name, model, [arr for _, arr in inputs])
+
+
+def save_case(outdir, name, model, arrays):
+    """Checks `model` and writes OUTDIR/NAME/model.onnx with input_K.npy for each of `arrays`
+    (the graph inputs in order): the case layout tests/ops/run_cases.py reads."""
     onnx.checker.check_model(model)
     case_dir = os.path.join(outdir, name)
     os.makedirs(case_dir, exist_ok=True)
     onnx.save(model, os.path.join(case_dir, "model.onnx"))
-    for k, (_, arr) in enumerate(inputs):
+    for k, arr in enumerate(arrays):
         np.save(os.path.join(case_dir, f"input_{k}.npy"), arr)
