@@ -2,6 +2,7 @@
 
 #include <llvm/IR/Intrinsics.h>
 
+#include "codegen/ops/elementwise_common.h"
 #include "codegen/ops/linalg_arith.h"
 #include "codegen/ops/loop_helpers.h"
 
@@ -10,19 +11,6 @@ namespace kiln::codegen {
 namespace {
 
 using llvm::Value;
-
-Value* fconst(Value* like, double v) { return llvm::ConstantFP::get(like->getType(), v); }
-
-// A libm function of one argument that touches no memory (tanhf / tanh).
-Value* callLibm(KernelContext& ctx, const char* f32Name, const char* f64Name, Value* x) {
-  bool isDouble = x->getType()->isDoubleTy();
-  llvm::FunctionType* ty = llvm::FunctionType::get(x->getType(), {x->getType()}, false);
-  llvm::FunctionCallee fn = ctx.module.getOrInsertFunction(isDouble ? f64Name : f32Name, ty);
-  llvm::CallInst* call = ctx.b.CreateCall(fn, {x});
-  call->setDoesNotAccessMemory();
-  call->setDoesNotThrow();
-  return call;
-}
 
 // Largest scratch (in elements) one batch entry may use on the stack.
 constexpr int64_t kMaxScratch = int64_t{1} << 18;
