@@ -21,7 +21,7 @@ import numpy as np
 from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from op_case import OPSET, write_case  # noqa: E402
+from op_case import OPSET, dtype_name, i64, shape_name, write_case  # noqa: E402
 
 rng = np.random.default_rng(20240915)
 
@@ -37,18 +37,6 @@ def rand(shape, dtype=np.float32):
         info = np.iinfo(dtype)
         return rng.integers(max(info.min, -100), min(info.max, 100), size=shape, endpoint=True).astype(dtype)
     return rng.standard_normal(shape).astype(dtype)
-
-
-def i64(values):
-    return np.array(values, dtype=np.int64)
-
-
-def shape_name(shape):
-    return "x".join(str(d) for d in shape) if shape else "scalar"
-
-
-def dtype_name(dtype):
-    return np.dtype(dtype).name
 
 
 def indices_in(shape, length, dtype=np.int64, negative=True):

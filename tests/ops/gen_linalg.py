@@ -17,7 +17,7 @@ import onnx
 from onnx import helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from op_case import OPSET, write_case  # noqa: E402
+from op_case import OPSET, shape_name, write_case  # noqa: E402
 
 rng = np.random.default_rng(20240607)
 
@@ -26,10 +26,6 @@ def rand(shape, dtype=np.float32, scale=1.0):
     if np.issubdtype(dtype, np.integer):
         return rng.integers(-50, 50, size=shape).astype(dtype)
     return (rng.standard_normal(shape) * scale).astype(dtype)
-
-
-def shape_name(shape):
-    return "x".join(str(d) for d in shape) if shape else "scalar"
 
 
 def gen_matmul(out):

@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from op_case import OPSET, write_case  # noqa: E402
+from op_case import OPSET, shape_name, write_case  # noqa: E402
 
 rng = np.random.default_rng(20240611)
 
@@ -32,10 +32,6 @@ def labels(shape, classes, ignore=None, ignore_frac=0.25):
     if ignore is not None:
         t[rng.random(shape) < ignore_frac] = ignore
     return t
-
-
-def shape_name(shape):
-    return "x".join(str(d) for d in shape) if shape else "scalar"
 
 
 def write_multi(outdir, name, op, inputs, outputs, attrs=None, consts=None, opset=OPSET):

@@ -10,6 +10,19 @@ from onnx import helper, numpy_helper
 OPSET = 17  # the newest opset the installed onnx (1.12) checks
 
 
+def i64(values):
+    return np.array(values, dtype=np.int64)
+
+
+def shape_name(shape):
+    """Case-name spelling of a shape: "2x3", or "scalar"."""
+    return "x".join(str(d) for d in shape) if shape else "scalar"
+
+
+def dtype_name(dtype):
+    return np.dtype(dtype).name
+
+
 def write_case(outdir, name, op, inputs, attrs=None, consts=None, opset=OPSET, outputs=("y",)):
     """One-node model. `inputs` lists (name, array) graph inputs in node-input
     order; `consts` maps node-input position -> (name, array) initializers
