@@ -98,6 +98,8 @@ std::shared_ptr<const runtime::CompiledModel> compileStaticGraph(const ir::Graph
     const ir::Node& n = g.nodes[k.nodeIndex];
     runtime::KernelLaunch launch;
     launch.name = k.symbol;
+    launch.detail = fmt::format("{} -> {}", g.describe(n),
+                                n.outputs.empty() ? std::string() : runtime::shapeToString(g.type(n.outputs[0]).staticShape()));
     launch.fn = reinterpret_cast<runtime::KernelFn>(addresses[i]);
     launch.parallelExtent = k.parallelExtent;
     launch.splitAcrossThreads = estimateWork(g, n) >= kMinParallelWork;

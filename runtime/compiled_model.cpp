@@ -1,5 +1,6 @@
 #include "runtime/compiled_model.h"
 
+#include <chrono>
 #include <cstring>
 
 #include "ir/error.h"
@@ -7,6 +8,17 @@
 namespace kiln::runtime {
 
 std::vector<Tensor> CompiledModel::run(const std::vector<Tensor>& inputs, ThreadPool& pool) const {
+  return runImpl(inputs, pool, nullptr);
+}
+
+std::vector<Tensor> CompiledModel::runProfiled(const std::vector<Tensor>& inputs, ThreadPool& pool,
+                                               std::vector<double>& kernelNs) const {
+  kernelNs.resize(p_.kernels.size(), 0.0);
+  return runImpl(inputs, pool, &kernelNs);
+}
+
+std::vector<Tensor> CompiledModel::runImpl(const std::vector<Tensor>& inputs, ThreadPool& pool,
+                                           std::vector<double>* kernelNs) const {
   if (inputs.size() != p_.inputs.size())
     fail("model takes {} inputs, got {}", p_.inputs.size(), inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -35,7 +47,9 @@ std::vector<Tensor> CompiledModel::run(const std::vector<Tensor>& inputs, Thread
   };
 
   std::vector<void*> args;
-  for (const KernelLaunch& k : p_.kernels) {
+  for (size_t ki = 0; ki < p_.kernels.size(); ++ki) {
+    const KernelLaunch& k = p_.kernels[ki];
+    auto start = kernelNs ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     args.clear();
     for (const BufferRef& r : k.args) args.push_back(resolve(r));
     void* const* a = args.data();
@@ -45,6 +59,8 @@ std::vector<Tensor> CompiledModel::run(const std::vector<Tensor>& inputs, Thread
     } else {
       pool.parallelFor(k.parallelExtent, [fn, a](int64_t b, int64_t e) { fn(a, b, e); });
     }
+    if (kernelNs)
+      (*kernelNs)[ki] += std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
   }
   for (const OutputCopy& c : p_.outputCopies)
     std::memcpy(outputs.at(c.output).data(), resolve(c.source), outputs[c.output].byteSize());

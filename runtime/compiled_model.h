@@ -33,6 +33,7 @@ struct BufferRef {
 
 struct KernelLaunch {
   std::string name;  // symbol name, for profiles and errors
+  std::string detail;  // the node and its output shape, for profiles
   KernelFn fn = nullptr;
   int64_t parallelExtent = 1;
   bool splitAcrossThreads = true;  // false: too little work to pay for a hand-off
@@ -74,8 +75,15 @@ class CompiledModel {
   // exactly (throws kiln::Error naming the tensor otherwise). Returns outputs in
   // outputs() order.
   std::vector<Tensor> run(const std::vector<Tensor>& inputs, ThreadPool& pool) const;
+  // Same, and adds each kernel's wall time in nanoseconds to kernelNs[k]
+  // (resized to numKernels()). For `kiln bench --profile`.
+  std::vector<Tensor> runProfiled(const std::vector<Tensor>& inputs, ThreadPool& pool,
+                                  std::vector<double>& kernelNs) const;
+  const KernelLaunch& kernel(size_t k) const { return p_.kernels.at(k); }
 
  private:
+  std::vector<Tensor> runImpl(const std::vector<Tensor>& inputs, ThreadPool& pool,
+                              std::vector<double>* kernelNs) const;
   CompiledModelParts p_;
 };
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 
 #include "frontends/cli/cli_common.h"
@@ -24,6 +25,7 @@ struct BenchArgs {
   CompileFlags flags;
   int warmup = 3, iters = 20;
   bool json = false;
+  int profile = 0;  // print the N slowest kernels
 };
 
 double msSince(std::chrono::steady_clock::time_point t0) {
@@ -36,6 +38,35 @@ double percentile(std::vector<double> v, double p) {
   size_t lo = static_cast<size_t>(pos);
   size_t hi = std::min(lo + 1, v.size() - 1);
   return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+// Per-kernel wall time over `iters` runs: the `top` slowest kernels, then the
+// total per op type.
+void printProfile(const runtime::CompiledModel& m, const std::vector<runtime::Tensor>& inputs,
+                  runtime::ThreadPool& pool, int iters, int top) {
+  std::vector<double> ns;
+  for (int i = 0; i < iters; ++i) m.runProfiled(inputs, pool, ns);
+  double total = 0;
+  for (double x : ns) total += x;
+  std::vector<size_t> order(ns.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return ns[x] > ns[y]; });
+  fmt::print("profile    per run, {} kernels, {:.3f} ms in kernels\n", ns.size(), total / iters / 1e6);
+  for (size_t i = 0; i < order.size() && i < static_cast<size_t>(top); ++i)
+    fmt::print("  {:8.3f} ms {:5.1f}%  {}\n", ns[order[i]] / iters / 1e6, 100 * ns[order[i]] / total,
+               m.kernel(order[i]).detail);
+  std::map<std::string, std::pair<double, int>> byOp;
+  for (size_t k = 0; k < ns.size(); ++k) {
+    const std::string& name = m.kernel(k).name;
+    auto& e = byOp[name.substr(name.rfind('_') + 1)];
+    e.first += ns[k];
+    e.second += 1;
+  }
+  std::vector<std::pair<std::string, std::pair<double, int>>> ops(byOp.begin(), byOp.end());
+  std::sort(ops.begin(), ops.end(), [](auto& x, auto& y) { return x.second.first > y.second.first; });
+  fmt::print("  by op:\n");
+  for (auto& [op, e] : ops)
+    fmt::print("  {:8.3f} ms {:5.1f}%  {} x{}\n", e.first / iters / 1e6, 100 * e.first / total, op, e.second);
 }
 
 int bench(const BenchArgs& a) {
@@ -104,6 +135,10 @@ int bench(const BenchArgs& a) {
     }
     fmt::print("latency    min {:.3f} ms  median {:.3f} ms  p90 {:.3f} ms  ({} iters)\n", mn, med, p90, a.iters);
   }
+  if (a.profile > 0) {
+    if (!v.model) fail("--profile needs a fully compiled model (this one has host ops)");
+    printProfile(*v.model, tensors, pool, a.iters, a.profile);
+  }
   return 0;
 }
 
@@ -118,6 +153,8 @@ Command addBenchCommand(CLI::App& app) {
   cmd->add_option("--warmup", args->warmup, "Untimed runs first")->check(CLI::Range(0, 100000));
   cmd->add_option("--iters", args->iters, "Timed runs")->check(CLI::Range(1, 1000000));
   cmd->add_flag("--json", args->json, "Print one JSON object");
+  cmd->add_option("--profile", args->profile, "Also print the N slowest kernels and time per op type")
+      ->check(CLI::Range(1, 100000));
   addCompileFlags(cmd, args->flags);
   return [args] { return bench(*args); };
 }
