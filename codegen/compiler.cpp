@@ -123,6 +123,18 @@ std::shared_ptr<const runtime::CompiledModel> compileStaticGraph(const ir::Graph
   return std::make_shared<const runtime::CompiledModel>(std::move(parts));
 }
 
+std::string compileToAssembly(const ir::Graph& g, const CompileOptions& options) {
+  Jit jit(options.target, options.optLevel);
+  std::string text;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    llvm::LLVMContext context;
+    llvm::Module module(fmt::format("kiln_k{}", i), context);
+    lowerNodes(g, {i}, module, options.target, "kiln_k");
+    text += jit.assembly(module);
+  }
+  return text;
+}
+
 struct JitConstantEvaluator::Impl {
   explicit Impl(const Target& t) : jit(t, 1) {}
   Jit jit;

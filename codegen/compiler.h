@@ -20,6 +20,10 @@ struct CompileOptions {
 std::shared_ptr<const runtime::CompiledModel> compileStaticGraph(const ir::Graph& graph,
                                                                  const CompileOptions& options);
 
+// The assembly of every kernel of a static graph, as compileStaticGraph would
+// build them (for tests of the emitted instructions and `kiln bench --asm`).
+std::string compileToAssembly(const ir::Graph& graph, const CompileOptions& options);
+
 // Folds constant nodes by JIT-compiling each node's own kernel (at O1: the
 // folded tensors are small; compile speed matters more than kernel speed).
 class JitConstantEvaluator : public passes::ConstantEvaluator {

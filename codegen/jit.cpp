@@ -4,6 +4,7 @@
 #include <llvm/Analysis/LoopAnalysisManager.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/PassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/PassBuilder.h>
@@ -83,6 +84,13 @@ void Jit::optimize(llvm::Module& module) const {
     if (f.isDeclaration()) continue;
     f.addFnAttr("target-cpu", target_.cpu);
     f.addFnAttr("target-features", target_.features);
+    // Kernels are written with vectors of the target's full width. Some CPUs'
+    // tuning (znver4, several Intel cores) prefers 256-bit vectors and would
+    // otherwise split every 512-bit operation in two.
+    if (target_.vectorBits >= 512) {
+      f.addFnAttr("min-legal-vector-width", std::to_string(target_.vectorBits));
+      f.addFnAttr("prefer-vector-width", std::to_string(target_.vectorBits));
+    }
   }
   if (optLevel_ == 0) return;
   llvm::LoopAnalysisManager lam;
@@ -106,6 +114,21 @@ void Jit::optimize(llvm::Module& module) const {
                                                    : llvm::OptimizationLevel::O3;
   llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(level);
   mpm.run(module, mam);
+}
+
+std::string Jit::assembly(llvm::Module& module) const {
+  configureModule(module);
+  codegen::verifyModule(module);
+  optimize(module);
+  std::unique_ptr<llvm::TargetMachine> tm =
+      check(machineBuilder(target_, optLevel_).createTargetMachine(), "cannot create target machine");
+  llvm::SmallString<0> text;
+  llvm::raw_svector_ostream os(text);
+  llvm::legacy::PassManager pm;
+  if (tm->addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::AssemblyFile))
+    fail("the target cannot emit assembly");
+  pm.run(module);
+  return std::string(text.str());
 }
 
 void Jit::addModule(std::unique_ptr<llvm::Module> module,

@@ -34,6 +34,9 @@ class Jit {
 
   // Prepares a fresh module for this target (triple, data layout).
   void configureModule(llvm::Module& module) const;
+  // Optimizes the module as addModule would and returns its assembly text
+  // (AT&T syntax), for tests and users checking what the kernels became.
+  std::string assembly(llvm::Module& module) const;
   const Target& target() const { return target_; }
 
  private:

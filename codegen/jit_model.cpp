@@ -58,6 +58,7 @@ JitModel::Variant JitModel::compile(const std::vector<runtime::Tensor>& inputs) 
 
   auto t1 = std::chrono::steady_clock::now();
   v.model = compileStaticGraph(g, options_);
+  v.graph = std::make_shared<const ir::Graph>(std::move(g));
   v.stats.codegenMs = msSince(t1);
   return v;
 }

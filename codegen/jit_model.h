@@ -41,6 +41,7 @@ class JitModel {
 
   struct Variant {
     std::shared_ptr<const runtime::CompiledModel> model;
+    std::shared_ptr<const ir::Graph> graph;  // the specialized graph it was compiled from
     CompileStats stats;
   };
   // The variant for these inputs (graph().inputs order; dtypes must match),

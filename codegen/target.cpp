@@ -34,7 +34,8 @@ void deriveVectorFacts(Target& t) {
   } else if (hasFeature(t.features, "avx512f")) {
     t.vectorBits = 256;
     t.vectorRegisters = 32;
-  } else if (hasFeature(t.features, "avx")) {
+  } else if (hasFeature(t.features, "avx") || hasFeature(t.features, "avx2")) {
+    // LLVM's CPU tables list only the newest of implied features (avx2, not avx).
     t.vectorBits = 256;
     t.vectorRegisters = 16;
   } else {

@@ -13,6 +13,7 @@
 #include <algorithm>
 
 #include "codegen/kernel_context.h"
+#include "codegen/ops/conv_gemm.h"
 #include "codegen/ops/conv_ir.h"
 #include "codegen/ops/conv_plan.h"
 
@@ -128,6 +129,7 @@ void emitMiddleChunk(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows
 
 void emitConv(KernelContext& ctx) {
   using namespace convir;
+  if (emitPointwiseConvAsGemm(ctx)) return;
   ConvPlan p = planConv(ctx);
   int64_t block = channelBlock(p.ocPerGroup);
   int64_t fullBlocks = p.ocPerGroup / block, tail = p.ocPerGroup % block;

@@ -1,13 +1,13 @@
-// MatMul and Gemm kernels: straightforward row-at-a-time loops.
-//
-// Each output row is computed by one parallel iteration. The loop order is
-// (row, k, j) with j innermost: a broadcast of A[row, k] times a unit-stride
-// row of B, accumulated into the unit-stride output row, which LLVM vectorizes
-// into FMAs. (Cache blocking and packed microkernels are a later step.)
+// MatMul and Gemm kernels. float32 products run the blocked GEMM with packed
+// panels and a register-blocked microkernel (gemm.h). Other dtypes use
+// row-at-a-time loops: each output row is one parallel iteration, looping
+// (row, k, j) with j innermost, a broadcast of A[row, k] times a unit-stride
+// row of B, which LLVM vectorizes.
 // Softmax and the reductions are in linalg_softmax.cpp and linalg_reduce.cpp.
 #include <algorithm>
 
 #include "codegen/kernel_context.h"
+#include "codegen/ops/gemm.h"
 #include "codegen/ops/linalg_arith.h"
 #include "codegen/ops/loop_helpers.h"
 
@@ -122,6 +122,27 @@ void emitMatMul(KernelContext& ctx) {
   }
   int64_t rows = product(outBatch) * M;
   if (rows == 0 || N == 0) return;
+  if (t == DType::F32 && K > 0) {
+    // B shared by every batch and A a dense stack: the batch folds into M.
+    std::vector<int64_t> outStrides = stridesOf(outBatch);
+    bool fold = true;
+    for (size_t d = 0; d < nb; ++d)
+      fold = fold && (outBatch[d] == 1 || (bStrides[d] == 0 && aStrides[d] == outStrides[d] * M * K));
+    GemmProblem p;
+    p.batches = fold ? 1 : product(outBatch);
+    p.M = fold ? rows : M;
+    p.N = N;
+    p.K = K;
+    p.a = {ctx.input(0), ctx.inputConstant(0), K, 1, nullptr, M * K};
+    p.b = {ctx.input(1), ctx.inputConstant(1), N, 1, nullptr, K * N};
+    if (!fold) {
+      p.a.offset = [&, aBatch = outBatch, s = aStrides](llvm::Value* b) { return batchOffset(ctx, b, aBatch, s); };
+      p.b.offset = [&, bBatch = outBatch, s = bStrides](llvm::Value* b) { return batchOffset(ctx, b, bBatch, s); };
+    }
+    p.c = ctx.output(0);
+    emitBlockedGemm(ctx, p);
+    return;
+  }
 
   auto body = [&](llvm::Value* row) {
     llvm::Value* batch = M == 1 ? row : ctx.b.CreateUDiv(row, ctx.i64(M));
@@ -170,6 +191,24 @@ void emitGemm(KernelContext& ctx) {
       ctx.fail("C [{}, {}] does not broadcast to [{}, {}]", c[0], c[1], M, N);
     cStrideN = c[1] == 1 ? 0 : 1;
     cStrideM = c[0] == 1 ? 0 : c[1];
+  }
+  if (t == DType::F32 && K > 0) {
+    GemmProblem p;
+    p.M = M;
+    p.N = N;
+    p.K = K;
+    p.a = {ctx.input(0), ctx.inputConstant(0), aStrideM, aStrideK, nullptr, M * K};
+    p.b = {ctx.input(1), ctx.inputConstant(1), transB ? 1 : N, transB ? K : 1, nullptr, K * N};
+    p.c = ctx.output(0);
+    p.alpha = alpha;
+    if (useC) {
+      p.bias = ctx.input(2);
+      p.biasStrideM = cStrideM;
+      p.biasStrideN = cStrideN;
+      p.beta = beta;
+    }
+    emitBlockedGemm(ctx, p);
+    return;
   }
   llvm::Value* alphaV = alpha == 1.0 ? nullptr : ctx.constant(t, alpha);
 

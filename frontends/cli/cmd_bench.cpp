@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -26,6 +27,7 @@ struct BenchArgs {
   int warmup = 3, iters = 20;
   bool json = false;
   int profile = 0;  // print the N slowest kernels
+  std::string asmFile;  // write the kernels' assembly here
 };
 
 double msSince(std::chrono::steady_clock::time_point t0) {
@@ -135,6 +137,12 @@ int bench(const BenchArgs& a) {
     }
     fmt::print("latency    min {:.3f} ms  median {:.3f} ms  p90 {:.3f} ms  ({} iters)\n", mn, med, p90, a.iters);
   }
+  if (!a.asmFile.empty()) {
+    if (!v.graph) fail("--asm needs a fully compiled model (this one has host ops)");
+    std::ofstream out(a.asmFile);
+    out << codegen::compileToAssembly(*v.graph, model->singleStage()->options());
+    if (!out) fail("cannot write '{}'", a.asmFile);
+  }
   if (a.profile > 0) {
     if (!v.model) fail("--profile needs a fully compiled model (this one has host ops)");
     printProfile(*v.model, tensors, pool, a.iters, a.profile);
@@ -155,6 +163,7 @@ Command addBenchCommand(CLI::App& app) {
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_option("--profile", args->profile, "Also print the N slowest kernels and time per op type")
       ->check(CLI::Range(1, 100000));
+  cmd->add_option("--asm", args->asmFile, "Also write the compiled kernels' assembly to this file");
   addCompileFlags(cmd, args->flags);
   return [args] { return bench(*args); };
 }
