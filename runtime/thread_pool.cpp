@@ -16,16 +16,13 @@ inline void cpuRelax() {
 #endif
 }
 
-// Chunk `index` of `count` near-equal chunks of [0, extent).
-std::pair<int64_t, int64_t> chunk(int64_t extent, int count, int index) {
-  int64_t base = extent / count, rem = extent % count;
-  int64_t begin = index * base + std::min<int64_t>(index, rem);
-  return {begin, begin + base + (index < rem ? 1 : 0)};
-}
+// Chunks per thread: enough to even out uneven tasks, few enough that the
+// atomic hand-out stays cheap and each thread walks long contiguous runs.
+constexpr int64_t kChunksPerThread = 4;
 }  // namespace
 
 ThreadPool::ThreadPool(int numThreads) : numThreads_(std::max(1, numThreads)) {
-  for (int i = 1; i < numThreads_; ++i) workers_.emplace_back([this, i] { workerLoop(i); });
+  for (int i = 1; i < numThreads_; ++i) workers_.emplace_back([this] { workerLoop(); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -46,6 +43,8 @@ void ThreadPool::parallelFor(int64_t extent, const std::function<void(int64_t, i
   std::lock_guard<std::mutex> runLock(runMutex_);
   job_ = &fn;
   extent_ = extent;
+  grain_ = std::max<int64_t>(1, extent / (kChunksPerThread * numThreads_));
+  next_.store(0, std::memory_order_relaxed);
   pending_.store(numThreads_ - 1, std::memory_order_relaxed);
   {
     // Publishing under the mutex orders it with a worker about to sleep.
@@ -53,8 +52,7 @@ void ThreadPool::parallelFor(int64_t extent, const std::function<void(int64_t, i
     generation_.fetch_add(1, std::memory_order_release);
   }
   if (sleepers_.load() > 0) wake_.notify_all();
-  auto [b, e] = chunk(extent, numThreads_, 0);
-  if (b < e) fn(b, e);
+  runChunks();
   for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
     if (spins < kSpinIterations) cpuRelax();
     else std::this_thread::yield();
@@ -62,7 +60,15 @@ void ThreadPool::parallelFor(int64_t extent, const std::function<void(int64_t, i
   job_ = nullptr;
 }
 
-void ThreadPool::workerLoop(int index) {
+void ThreadPool::runChunks() {
+  for (;;) {
+    int64_t b = next_.fetch_add(grain_, std::memory_order_relaxed);
+    if (b >= extent_) return;
+    (*job_)(b, std::min(b + grain_, extent_));
+  }
+}
+
+void ThreadPool::workerLoop() {
   uint64_t seen = 0;
   for (;;) {
     uint64_t g = generation_.load(std::memory_order_acquire);
@@ -79,8 +85,7 @@ void ThreadPool::workerLoop(int index) {
     }
     if (stop_.load()) return;
     seen = g;
-    auto [b, e] = chunk(extent_, numThreads_, index);
-    if (b < e) (*job_)(b, e);
+    runChunks();
     pending_.fetch_sub(1, std::memory_order_acq_rel);
   }
 }

@@ -1,6 +1,8 @@
-// A persistent pool of worker threads. parallelFor splits [0, extent) into
-// contiguous chunks, one per thread; the calling thread runs chunk 0, so a
-// pool of N threads has N-1 workers. Calls from different threads serialize.
+// A persistent pool of worker threads. parallelFor hands out [0, extent) in
+// contiguous chunks of about extent / (4 * threads) indices, taken from a
+// shared atomic counter by the calling thread and the N-1 workers, so a thread
+// slowed down (by uneven tasks, or by another process on its core) takes fewer
+// chunks. Calls from different threads serialize.
 //
 // A model launches hundreds of kernels per run, many of them short, so the
 // hand-off must cost microseconds: workers spin on an atomic generation
@@ -30,7 +32,8 @@ class ThreadPool {
   void parallelFor(int64_t extent, const std::function<void(int64_t, int64_t)>& fn);
 
  private:
-  void workerLoop(int index);
+  void workerLoop();
+  void runChunks();
 
   int numThreads_;
   std::vector<std::thread> workers_;
@@ -39,6 +42,8 @@ class ThreadPool {
   std::condition_variable wake_;
   const std::function<void(int64_t, int64_t)>* job_ = nullptr;
   int64_t extent_ = 0;
+  int64_t grain_ = 1;
+  std::atomic<int64_t> next_{0};  // first index not yet handed out
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> pending_{0};
   std::atomic<int> sleepers_{0};
