@@ -37,14 +37,15 @@ ThreadPool::~ThreadPool() {
   for (auto& t : workers_) t.join();
 }
 
-void ThreadPool::parallelFor(int64_t extent, const std::function<void(int64_t, int64_t)>& fn) {
+void ThreadPool::run(int64_t extent, Trampoline call, const void* fn) {
   if (extent <= 0) return;
   if (numThreads_ == 1 || extent == 1) {
-    fn(0, extent);
+    call(fn, 0, extent);
     return;
   }
   std::lock_guard<std::mutex> runLock(runMutex_);
-  job_ = &fn;
+  jobCall_ = call;
+  job_ = fn;
   extent_ = extent;
   pending_.store(numThreads_ - 1, std::memory_order_relaxed);
   {
@@ -54,7 +55,7 @@ void ThreadPool::parallelFor(int64_t extent, const std::function<void(int64_t, i
   }
   if (sleepers_.load() > 0) wake_.notify_all();
   auto [b, e] = chunk(extent, numThreads_, 0);
-  if (b < e) fn(b, e);
+  if (b < e) call(fn, b, e);
   for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
     if (spins < kSpinIterations) cpuRelax();
     else std::this_thread::yield();
@@ -80,7 +81,7 @@ void ThreadPool::workerLoop(int index) {
     if (stop_.load()) return;
     seen = g;
     auto [b, e] = chunk(extent_, numThreads_, index);
-    if (b < e) (*job_)(b, e);
+    if (b < e) jobCall_(job_, b, e);
     pending_.fetch_sub(1, std::memory_order_acq_rel);
   }
 }
