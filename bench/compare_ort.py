@@ -1,13 +1,18 @@
 #!/usr/bin/python3
-"""Kiln vs ONNX Runtime latency on the PP-OCRv4 models, same shapes and thread
-counts, measured alternately in one run (machines are noisy: compare ratios).
+"""Kiln vs ONNX Runtime latency on the PP-OCRv4 models and two transformers,
+same shapes and thread counts, measured alternately in one run (machines are
+noisy: compare ratios).
 
-    bench/compare_ort.py --kiln build/kiln [--threads 1,2] [--iters 20] [--rounds 3]
+    bench/compare_ort.py --kiln build/kiln [--threads 1,2] [--iters 20] [--rounds 3] [--only TAG]
 
 For each model and thread count it runs `kiln bench --json` and
 `tests/ort/ort_bench.js --json` alternately `--rounds` times and reports the
 median of the per-round medians, plus Kiln's compile time and kernel count.
 Prints a Markdown table (the README's results table comes from here).
+
+The transformer models (bert, gpt) have random weights and are exported by
+bench/models/export_transformer.py into build/bench_models/ when missing
+(that needs python3-torch; without it their rows are skipped with a note).
 """
 
 import argparse
@@ -18,17 +23,38 @@ import subprocess
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODELS = os.path.join(REPO, "node_modules", "@gutenye", "ocr-models", "assets")
+OCR_MODELS = os.path.join(REPO, "node_modules", "@gutenye", "ocr-models", "assets")
+BENCH_MODELS = os.path.join(REPO, "build", "bench_models")
+EXPORT = os.path.join(REPO, "bench", "models", "export_transformer.py")
+# (tag, model file, input name, input shape, exported by EXPORT)
 CASES = [
-    ("det", "ch_PP-OCRv4_det_infer.onnx", "1x3x640x640"),
-    ("rec", "ch_PP-OCRv4_rec_infer.onnx", "1x3x48x320"),
-    ("cls", "ch_ppocr_mobile_v2.0_cls_infer.onnx", "1x3x48x192"),
+    ("det", os.path.join(OCR_MODELS, "ch_PP-OCRv4_det_infer.onnx"), "x", "1x3x640x640", False),
+    ("rec", os.path.join(OCR_MODELS, "ch_PP-OCRv4_rec_infer.onnx"), "x", "1x3x48x320", False),
+    ("cls", os.path.join(OCR_MODELS, "ch_ppocr_mobile_v2.0_cls_infer.onnx"), "x", "1x3x48x192", False),
+    # BERT-style encoder, 4 layers, d_model 256, 4 heads, ff 1024, seq 128 (float embeddings in).
+    ("bert", os.path.join(BENCH_MODELS, "bert_encoder.onnx"), "x", "1x128x256", True),
+    # GPT-style causal decoder, 4 layers, d_model 256, vocab 1000, seq 64 (int64 token ids in).
+    ("gpt", os.path.join(BENCH_MODELS, "gpt_decoder.onnx"), "input_ids", "1x64", True),
 ]
 
 
 def run_json(cmd):
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def ensure_exported(model):
+    """Exports the transformer models if `model` is missing; False when that is impossible."""
+    if os.path.exists(model):
+        return True
+    name = os.path.splitext(os.path.basename(model))[0]
+    r = subprocess.run(["/usr/bin/python3", EXPORT, "--out", os.path.dirname(model), "--only", name],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        last = (r.stderr.strip().splitlines() or ["?"])[-1]
+        print(f"compare_ort: cannot export {model}: {last} (needs python3-torch)", file=sys.stderr)
+        return False
+    return True
 
 
 def main():
@@ -38,17 +64,23 @@ def main():
     ap.add_argument("--iters", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--only", help="run only this model tag (det, rec, cls)")
+    ap.add_argument("--only", help="run only this model tag (" + ", ".join(c[0] for c in CASES) + ")")
     args = ap.parse_args()
+
+    if args.only and args.only not in [c[0] for c in CASES]:
+        ap.error(f"--only: no model tag '{args.only}'")
 
     print(f"| model | input | threads | Kiln median ms | ORT median ms | Kiln/ORT | Kiln compile ms | kernels |")
     print(f"|---|---|---|---|---|---|---|---|")
-    for tag, file, shape in CASES:
+    status = 0
+    for tag, model, input_name, shape, exported in CASES:
         if args.only and tag != args.only:
             continue
-        model = os.path.join(MODELS, file)
+        if exported and not ensure_exported(model):
+            status = 1
+            continue
         for threads in [int(t) for t in args.threads.split(",")]:
-            common = ["--shape", f"x={shape}", "--threads", str(threads), "--iters", str(args.iters),
+            common = ["--shape", f"{input_name}={shape}", "--threads", str(threads), "--iters", str(args.iters),
                       "--warmup", str(args.warmup), "--json"]
             kiln_meds, ort_meds, compile_ms, kernels = [], [], [], 0
             for _ in range(args.rounds):
@@ -61,7 +93,7 @@ def main():
             km, om = statistics.median(kiln_meds), statistics.median(ort_meds)
             print(f"| {tag} | {shape} | {threads} | {km:.2f} | {om:.2f} | {km / om:.2f} | "
                   f"{statistics.median(compile_ms):.0f} | {kernels} |", flush=True)
-    return 0
+    return status
 
 
 if __name__ == "__main__":

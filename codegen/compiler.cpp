@@ -6,6 +6,7 @@
 #include <map>
 #include <thread>
 
+#include "codegen/in_place.h"
 #include "codegen/jit.h"
 #include "codegen/lower.h"
 #include "codegen/work_estimate.h"
@@ -21,11 +22,20 @@ runtime::Tensor tensorFromConstant(const ir::TensorData& c) {
   return runtime::toTensor(c);
 }
 
+// The memory plan compiled models use: view ops alias their input (no kernel),
+// elementwise kernels write in place into an input that dies with them.
+passes::MemoryPlanOptions planOptions() {
+  passes::MemoryPlanOptions o;
+  o.views = true;
+  o.mayWriteInPlace = kernelMayWriteInPlace;
+  return o;
+}
+
 // Where each value lives at run time.
 class BufferAssignment {
  public:
   BufferAssignment(const ir::Graph& g, runtime::CompiledModelParts& parts)
-      : g_(g), parts_(parts), plan_(passes::planMemory(g)) {
+      : g_(g), parts_(parts), plan_(passes::planMemory(g, planOptions())) {
     parts_.arenaBytes = plan_.arenaBytes;
     for (size_t i = 0; i < g.inputs.size(); ++i) inputIndex_.emplace(g.inputs[i], i);
     for (size_t i = 0; i < g.outputs.size(); ++i) outputIndex_.emplace(g.outputs[i], i);
@@ -48,9 +58,13 @@ class BufferAssignment {
     if (auto it = outputIndex_.find(v); it != outputIndex_.end())
       return {BufferKind::Output, static_cast<int64_t>(it->second)};
     int64_t off = plan_.offsets.at(static_cast<size_t>(v));
-    if (off < 0) fail("internal error: value '{}' has no buffer", val.name);
-    return {BufferKind::Arena, off};
+    if (off >= 0) return {BufferKind::Arena, off};
+    // A view of a graph input, a constant or a graph output lives there.
+    if (ir::ValueId base = plan_.sharesBufferOf.at(static_cast<size_t>(v)); base != ir::kNoValue) return ref(base);
+    fail("internal error: value '{}' has no buffer", val.name);
   }
+
+  const passes::MemoryPlan& plan() const { return plan_; }
 
  private:
   const ir::Graph& g_;
@@ -78,20 +92,25 @@ std::shared_ptr<const runtime::CompiledModel> compileStaticGraph(const ir::Graph
   for (ir::ValueId v : g.inputs) parts.inputs.push_back(specOf(g, v));
   for (ir::ValueId v : g.outputs) parts.outputs.push_back(specOf(g, v));
 
+  for (const ir::Node& n : g.nodes) requireStaticShapes(g, n);
+  BufferAssignment buffers(g, parts);
+  const passes::MemoryPlan& plan = buffers.plan();
+
   // One module per kernel, so the JIT optimizes and compiles them in parallel.
+  // View nodes get no kernel: their output is their input's buffer.
   auto jit = std::make_shared<Jit>(options.target, options.optLevel, compileThreads());
   std::vector<LoweredKernel> lowered;
   for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (plan.isView[i]) continue;
     auto context = std::make_unique<llvm::LLVMContext>();
     auto module = std::make_unique<llvm::Module>(fmt::format("kiln_k{}", i), *context);
-    lowered.push_back(lowerNodes(g, {i}, *module, options.target, "kiln_k").at(0));
+    lowered.push_back(lowerNodes(g, {i}, *module, options.target, "kiln_k", plan.inPlaceInput).at(0));
     jit->addModule(std::move(module), std::move(context));
   }
   std::vector<std::string> symbols;
   for (const LoweredKernel& k : lowered) symbols.push_back(k.symbol);
   std::vector<void*> addresses = jit->lookupAll(symbols);
 
-  BufferAssignment buffers(g, parts);
   std::vector<bool> written(g.outputs.size(), false);
   for (size_t i = 0; i < lowered.size(); ++i) {
     const LoweredKernel& k = lowered[i];

@@ -6,7 +6,9 @@
 // compute the node's outputs from its inputs. All shapes are static here
 // (inputShape/outputShape), so loop bounds and strides are compile-time
 // constants that LLVM can unroll and vectorize. Buffers are dense row-major
-// and never alias each other (they are `noalias` parameters).
+// and never alias each other (they are `noalias` parameters), except that an
+// output written in place (codegen/in_place.h) is the very same llvm::Value as
+// the input whose buffer it reuses.
 //
 // Threading: an emitter may wrap its outermost loop in parallelFor(extent, ...)
 // once; the runtime then splits [0, extent) over threads. Kernels that do not

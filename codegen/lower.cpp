@@ -21,23 +21,16 @@ void emitOp(KernelContext& ctx) {
   }
 }
 
-void requireStatic(const ir::Graph& g, const ir::Node& n) {
-  auto check = [&](ir::ValueId v) {
-    if (v != ir::kNoValue && !g.type(v).isStatic())
-      fail("{}: value '{}' has no static shape at compile time", g.describe(n), g.value(v).name);
-  };
-  for (ir::ValueId v : n.inputs) check(v);
-  for (ir::ValueId v : n.outputs) check(v);
-}
-
 LoweredKernel lowerNode(const ir::Graph& g, size_t nodeIndex, llvm::Module& m, const Target& target,
-                        const std::string& symbol) {
+                        const std::string& symbol, int inPlaceInput) {
   const ir::Node& node = g.nodes[nodeIndex];
-  requireStatic(g, node);
+  requireStaticShapes(g, node);
   llvm::LLVMContext& ctx = m.getContext();
   llvm::Type* ptrTy = llvm::PointerType::getUnqual(ctx);
   llvm::Type* i64Ty = llvm::Type::getInt64Ty(ctx);
   size_t numBuffers = node.inputs.size() + node.outputs.size();
+  if (inPlaceInput >= 0 && (node.outputs.size() != 1 || !node.hasInput(static_cast<size_t>(inPlaceInput))))
+    fail("internal error: {} cannot write input {} in place", g.describe(node), inPlaceInput);
 
   // body(ptr noalias a0, ..., ptr noalias aN, i64 begin, i64 end)
   std::vector<llvm::Type*> bodyParams(numBuffers, ptrTy);
@@ -48,6 +41,8 @@ LoweredKernel lowerNode(const ir::Graph& g, size_t nodeIndex, llvm::Module& m, c
   body->addFnAttr(llvm::Attribute::AlwaysInline);
   body->addFnAttr(llvm::Attribute::NoUnwind);
   for (size_t i = 0; i < numBuffers; ++i) {
+    // An output written in place is not accessed through its own parameter.
+    if (inPlaceInput >= 0 && i == node.inputs.size()) continue;
     body->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
     body->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoCapture);
   }
@@ -57,7 +52,8 @@ LoweredKernel lowerNode(const ir::Graph& g, size_t nodeIndex, llvm::Module& m, c
   for (size_t i = 0; i < node.inputs.size(); ++i)
     ins.push_back(node.inputs[i] == ir::kNoValue ? nullptr : body->getArg(static_cast<unsigned>(i)));
   for (size_t i = 0; i < node.outputs.size(); ++i)
-    outs.push_back(body->getArg(static_cast<unsigned>(node.inputs.size() + i)));
+    outs.push_back(body->getArg(static_cast<unsigned>(i == 0 && inPlaceInput >= 0 ? static_cast<size_t>(inPlaceInput)
+                                                                                 : node.inputs.size() + i)));
   KernelContext kc(b, m, g, node, target, ins, outs, body->getArg(static_cast<unsigned>(numBuffers)),
                    body->getArg(static_cast<unsigned>(numBuffers + 1)));
   emitOp(kc);
@@ -82,15 +78,24 @@ LoweredKernel lowerNode(const ir::Graph& g, size_t nodeIndex, llvm::Module& m, c
 
 }  // namespace
 
+void requireStaticShapes(const ir::Graph& g, const ir::Node& n) {
+  auto check = [&](ir::ValueId v) {
+    if (v != ir::kNoValue && !g.type(v).isStatic())
+      fail("{}: value '{}' has no static shape at compile time", g.describe(n), g.value(v).name);
+  };
+  for (ir::ValueId v : n.inputs) check(v);
+  for (ir::ValueId v : n.outputs) check(v);
+}
+
 std::vector<LoweredKernel> lowerNodes(const ir::Graph& graph, const std::vector<size_t>& nodeIndices,
                                       llvm::Module& module, const Target& target,
-                                      const std::string& symbolPrefix) {
+                                      const std::string& symbolPrefix, const std::vector<int>& inPlaceInput) {
   std::vector<LoweredKernel> out;
   out.reserve(nodeIndices.size());
   for (size_t idx : nodeIndices) {
     std::string symbol =
         fmt::format("{}{}_{}", symbolPrefix, idx, ir::opName(graph.nodes.at(idx).op));
-    out.push_back(lowerNode(graph, idx, module, target, symbol));
+    out.push_back(lowerNode(graph, idx, module, target, symbol, inPlaceInput.empty() ? -1 : inPlaceInput.at(idx)));
   }
   return out;
 }

@@ -54,39 +54,144 @@ class FreeList {
  private:
   std::map<int64_t, int64_t> blocks_;  // offset -> size
 };
+
+// The planner's state. A buffer is named by the value that first occupied it
+// (its owner); views and in-place outputs join their input's buffer.
+class Planner {
+ public:
+  Planner(const ir::Graph& g, const MemoryPlanOptions& o) : g_(g), o_(o) {
+    size_t nv = g.values.size();
+    plan_.offsets.assign(nv, -1);
+    plan_.sharesBufferOf.assign(nv, ir::kNoValue);
+    plan_.isView.assign(g.nodes.size(), false);
+    plan_.inPlaceInput.assign(g.nodes.size(), -1);
+    isGraphOutput_.assign(nv, false);
+    for (ir::ValueId v : g.outputs) isGraphOutput_[idx(v)] = true;
+    lastUse_.assign(nv, -1);
+    for (size_t i = 0; i < g.nodes.size(); ++i)
+      for (ir::ValueId v : g.nodes[i].inputs)
+        if (v != ir::kNoValue) lastUse_[idx(v)] = static_cast<int64_t>(i);
+    owner_.resize(nv);
+    for (size_t v = 0; v < nv; ++v) owner_[v] = static_cast<ir::ValueId>(v);
+    sizes_.assign(nv, 0);
+    end_.assign(nv, -1);
+    released_.assign(nv, false);
+    dyingAfter_.resize(g.nodes.size());
+  }
+
+  MemoryPlan run() {
+    for (size_t i = 0; i < g_.nodes.size(); ++i) {
+      const ir::Node& n = g_.nodes[i];
+      if (!tryView(i, n))
+        for (size_t k = 0; k < n.outputs.size(); ++k) placeOutput(i, n, k);
+      for (ir::ValueId b : dyingAfter_[i]) {
+        // A buffer may be listed more than once; it dies at its latest end.
+        if (released_[idx(b)] || end_[idx(b)] != static_cast<int64_t>(i)) continue;
+        released_[idx(b)] = true;
+        free_.release(plan_.offsets[idx(b)], sizes_[idx(b)]);
+      }
+    }
+    return std::move(plan_);
+  }
+
+ private:
+  static size_t idx(ir::ValueId v) { return static_cast<size_t>(v); }
+  bool inArena(ir::ValueId buffer) const { return plan_.offsets[idx(buffer)] >= 0; }
+  bool needsBuffer(ir::ValueId v) const {
+    return v != ir::kNoValue && !isGraphOutput_[idx(v)] && !g_.value(v).isConstant();
+  }
+  // The node after which `v`, produced by node i, is dead.
+  int64_t endOf(ir::ValueId v, size_t i) const { return std::max(lastUse_[idx(v)], static_cast<int64_t>(i)); }
+
+  // Makes v live in `buffer` until at least endOf(v, i).
+  void join(ir::ValueId v, ir::ValueId via, ir::ValueId buffer, size_t i) {
+    owner_[idx(v)] = buffer;
+    plan_.sharesBufferOf[idx(v)] = via;
+    plan_.offsets[idx(v)] = plan_.offsets[idx(buffer)];
+    if (!inArena(buffer)) return;
+    end_[idx(buffer)] = std::max(end_[idx(buffer)], endOf(v, i));
+    dyingAfter_[static_cast<size_t>(end_[idx(buffer)])].push_back(buffer);
+  }
+
+  bool tryView(size_t i, const ir::Node& n) {
+    if (!o_.views || !isViewOp(n.op) || n.outputs.size() != 1 || !n.hasInput(0)) return false;
+    ir::ValueId in = n.inputs[0], out = n.outputs[0];
+    if (!needsBuffer(out) || g_.type(in).dtype != g_.type(out).dtype ||
+        g_.type(in).numElements() != g_.type(out).numElements())
+      return false;
+    plan_.isView[i] = true;
+    join(out, in, owner_[idx(in)], i);
+    return true;
+  }
+
+  // The input of node i whose buffer its output 0 may take over, or -1.
+  int inPlaceCandidate(size_t i, const ir::Node& n, ir::ValueId out) const {
+    if (!o_.mayWriteInPlace || n.outputs.size() != 1) return -1;
+    const ir::TensorType& ot = g_.type(out);
+    int64_t bytes = alignUp(std::max<int64_t>(ot.numElements() * static_cast<int64_t>(dtypeSize(ot.dtype)), 1),
+                            o_.alignment);
+    for (size_t k = 0; k < n.inputs.size(); ++k) {
+      if (!n.hasInput(k)) continue;
+      ir::ValueId in = n.inputs[k], buffer = owner_[idx(in)];
+      const ir::TensorType& it = g_.type(in);
+      if (!inArena(buffer) || end_[idx(buffer)] != static_cast<int64_t>(i) || sizes_[idx(buffer)] != bytes ||
+          it.staticShape() != ot.staticShape() || dtypeSize(it.dtype) != dtypeSize(ot.dtype))
+        continue;
+      // Every operand reading this buffer must walk it as the output does.
+      bool sameWalk = true;
+      for (ir::ValueId other : n.inputs)
+        if (other != ir::kNoValue && owner_[idx(other)] == buffer && g_.type(other).staticShape() != ot.staticShape())
+          sameWalk = false;
+      if (sameWalk && o_.mayWriteInPlace(g_, n, k)) return static_cast<int>(k);
+    }
+    return -1;
+  }
+
+  void placeOutput(size_t i, const ir::Node& n, size_t k) {
+    ir::ValueId v = n.outputs[k];
+    if (!needsBuffer(v)) return;
+    if (int in = k == 0 ? inPlaceCandidate(i, n, v) : -1; in >= 0) {
+      plan_.inPlaceInput[i] = in;
+      ir::ValueId via = n.inputs[static_cast<size_t>(in)];
+      join(v, via, owner_[idx(via)], i);
+      return;
+    }
+    const ir::TensorType& t = g_.type(v);
+    sizes_[idx(v)] = alignUp(std::max<int64_t>(t.numElements() * static_cast<int64_t>(dtypeSize(t.dtype)), 1),
+                             o_.alignment);
+    plan_.offsets[idx(v)] = free_.allocate(sizes_[idx(v)], plan_.arenaBytes);
+    // An output nobody reads dies right after its producer.
+    end_[idx(v)] = endOf(v, i);
+    dyingAfter_[static_cast<size_t>(end_[idx(v)])].push_back(v);
+  }
+
+  const ir::Graph& g_;
+  const MemoryPlanOptions& o_;
+  MemoryPlan plan_;
+  FreeList free_;
+  std::vector<bool> isGraphOutput_, released_;
+  std::vector<int64_t> lastUse_;
+  std::vector<ir::ValueId> owner_;  // per value: the buffer (owner value) it lives in
+  std::vector<int64_t> sizes_;      // per owner: aligned bytes
+  std::vector<int64_t> end_;        // per owner: the node after which the buffer is free
+  std::vector<std::vector<ir::ValueId>> dyingAfter_;
+};
+
 }  // namespace
 
-MemoryPlan planMemory(const ir::Graph& g, int64_t alignment) {
-  MemoryPlan plan;
-  plan.offsets.assign(g.values.size(), -1);
-  std::vector<bool> isGraphOutput(g.values.size(), false);
-  for (ir::ValueId v : g.outputs) isGraphOutput[static_cast<size_t>(v)] = true;
-
-  // Last node reading each value.
-  std::vector<int64_t> lastUse(g.values.size(), -1);
-  for (size_t i = 0; i < g.nodes.size(); ++i)
-    for (ir::ValueId v : g.nodes[i].inputs)
-      if (v != ir::kNoValue) lastUse[static_cast<size_t>(v)] = static_cast<int64_t>(i);
-
-  std::vector<int64_t> sizes(g.values.size(), 0);
-  std::vector<std::vector<ir::ValueId>> dyingAfter(g.nodes.size());
-  FreeList free;
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    for (ir::ValueId v : g.nodes[i].outputs) {
-      auto vi = static_cast<size_t>(v);
-      if (isGraphOutput[vi] || g.value(v).isConstant()) continue;
-      const ir::TensorType& t = g.type(v);
-      sizes[vi] = alignUp(std::max<int64_t>(t.numElements() * static_cast<int64_t>(dtypeSize(t.dtype)), 1),
-                          alignment);
-      plan.offsets[vi] = free.allocate(sizes[vi], plan.arenaBytes);
-      // An output nobody reads dies right after its producer.
-      size_t dies = lastUse[vi] < 0 ? i : static_cast<size_t>(lastUse[vi]);
-      dyingAfter[std::max(dies, i)].push_back(v);
-    }
-    for (ir::ValueId v : dyingAfter[i])
-      free.release(plan.offsets[static_cast<size_t>(v)], sizes[static_cast<size_t>(v)]);
+bool isViewOp(ir::OpKind op) {
+  switch (op) {
+    case ir::OpKind::Reshape:
+    case ir::OpKind::Squeeze:
+    case ir::OpKind::Unsqueeze:
+    case ir::OpKind::Flatten:
+    case ir::OpKind::Identity: return true;
+    default: return false;
   }
-  return plan;
+}
+
+MemoryPlan planMemory(const ir::Graph& g, const MemoryPlanOptions& options) {
+  return Planner(g, options).run();
 }
 
 }  // namespace kiln::passes

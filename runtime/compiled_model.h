@@ -2,6 +2,11 @@
 // arena plan. Immutable after construction; run() may be called from several
 // threads at once (each call gets its own arena).
 //
+// run() allocates the arena and the outputs on every call. The allocation-free
+// path is a RunContext (runtime/run_context.h) per calling thread, which holds
+// the arena and the resolved kernel arguments and writes into outputs the
+// caller allocated once.
+//
 // Kernel ABI (what codegen emits, see codegen/lower.cpp):
 //   void kernel(void* const* args, int64_t begin, int64_t end)
 // `args` holds one pointer per KernelLaunch::args entry (the node's inputs in
@@ -62,6 +67,8 @@ struct CompiledModelParts {
   std::shared_ptr<void> codeOwner;  // keeps the JIT-compiled code alive
 };
 
+class RunContext;
+
 class CompiledModel {
  public:
   explicit CompiledModel(CompiledModelParts parts) : p_(std::move(parts)) {}
@@ -82,8 +89,7 @@ class CompiledModel {
   const KernelLaunch& kernel(size_t k) const { return p_.kernels.at(k); }
 
  private:
-  std::vector<Tensor> runImpl(const std::vector<Tensor>& inputs, ThreadPool& pool,
-                              std::vector<double>* kernelNs) const;
+  friend class RunContext;
   CompiledModelParts p_;
 };
 

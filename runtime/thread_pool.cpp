@@ -34,14 +34,15 @@ ThreadPool::~ThreadPool() {
   for (auto& t : workers_) t.join();
 }
 
-void ThreadPool::parallelFor(int64_t extent, const std::function<void(int64_t, int64_t)>& fn) {
+void ThreadPool::run(int64_t extent, Trampoline call, const void* fn) {
   if (extent <= 0) return;
   if (numThreads_ == 1 || extent == 1) {
-    fn(0, extent);
+    call(fn, 0, extent);
     return;
   }
   std::lock_guard<std::mutex> runLock(runMutex_);
-  job_ = &fn;
+  jobCall_ = call;
+  job_ = fn;
   extent_ = extent;
   grain_ = std::max<int64_t>(1, extent / (kChunksPerThread * numThreads_));
   next_.store(0, std::memory_order_relaxed);
@@ -64,7 +65,7 @@ void ThreadPool::runChunks() {
   for (;;) {
     int64_t b = next_.fetch_add(grain_, std::memory_order_relaxed);
     if (b >= extent_) return;
-    (*job_)(b, std::min(b + grain_, extent_));
+    jobCall_(job_, b, std::min(b + grain_, extent_));
   }
 }
 

@@ -8,12 +8,15 @@
 // hand-off must cost microseconds: workers spin on an atomic generation
 // counter for a while before sleeping on a condition variable, and the caller
 // spins on an atomic completion count.
+//
+// parallelFor never allocates: the job is held as a pointer to the caller's
+// callable plus a trampoline (a function reference), not copied into a
+// std::function, so a model run can be allocation-free (runtime/run_context.h).
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -28,10 +31,16 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   int numThreads() const { return numThreads_; }
-  // Runs fn(begin, end) over disjoint chunks covering [0, extent).
-  void parallelFor(int64_t extent, const std::function<void(int64_t, int64_t)>& fn);
+  // Runs fn(begin, end) over disjoint chunks covering [0, extent). `fn` is any
+  // callable taking (int64_t, int64_t); it is referenced, never copied.
+  template <typename Fn>
+  void parallelFor(int64_t extent, const Fn& fn) {
+    run(extent, [](const void* f, int64_t b, int64_t e) { (*static_cast<const Fn*>(f))(b, e); }, &fn);
+  }
 
  private:
+  using Trampoline = void (*)(const void* fn, int64_t begin, int64_t end);
+  void run(int64_t extent, Trampoline call, const void* fn);
   void workerLoop();
   void runChunks();
 
@@ -40,7 +49,8 @@ class ThreadPool {
   std::mutex runMutex_;  // one parallelFor at a time
   std::mutex sleepMutex_;
   std::condition_variable wake_;
-  const std::function<void(int64_t, int64_t)>* job_ = nullptr;
+  Trampoline jobCall_ = nullptr;
+  const void* job_ = nullptr;
   int64_t extent_ = 0;
   int64_t grain_ = 1;
   std::atomic<int64_t> next_{0};  // first index not yet handed out

@@ -13,6 +13,7 @@
 
 #include "frontends/cli/cli_common.h"
 #include "frontends/cli/commands.h"
+#include "runtime/run_context.h"
 
 namespace kiln::cli {
 
@@ -44,10 +45,11 @@ double percentile(std::vector<double> v, double p) {
 
 // Per-kernel wall time over `iters` runs: the `top` slowest kernels, then the
 // total per op type.
-void printProfile(const runtime::CompiledModel& m, const std::vector<runtime::Tensor>& inputs,
-                  runtime::ThreadPool& pool, int iters, int top) {
+void printProfile(runtime::RunContext& context, const std::vector<runtime::Tensor>& inputs,
+                  std::vector<runtime::Tensor>& outputs, runtime::ThreadPool& pool, int iters, int top) {
+  const runtime::CompiledModel& m = context.model();
   std::vector<double> ns;
-  for (int i = 0; i < iters; ++i) m.runProfiled(inputs, pool, ns);
+  for (int i = 0; i < iters; ++i) context.runProfiled(inputs, outputs, pool, ns);
   double total = 0;
   for (double x : ns) total += x;
   std::vector<size_t> order(ns.size());
@@ -82,21 +84,28 @@ int bench(const BenchArgs& a) {
   else
     inputs = collectValues(model->graph(), a.inputs);
 
-  // A fully compiled model times its one compiled variant; a model with host
+  // A fully compiled model times its one compiled variant through a RunContext
+  // (the allocation-free path: arena and outputs reused); a model with host
   // ops (control flow, sequences, data-dependent shapes) times whole runs, and
   // its first run, which compiles each stage for these inputs, is the compile time.
   runtime::ThreadPool pool(a.flags.threads);
   codegen::CompileStats stats;
   std::function<void()> runOnce;
   std::optional<size_t> kernels;
-  std::vector<runtime::Tensor> tensors;
-  codegen::JitModel::Variant v;
+  std::optional<int64_t> arenaBytes;
+  std::vector<runtime::Tensor> tensors, outputs;
+  std::unique_ptr<runtime::RunContext> context;
+  std::shared_ptr<const ir::Graph> specialized;
   if (codegen::JitModel* jit = model->singleStage()) {
     for (const runtime::Value& x : inputs) tensors.push_back(x.tensor("input"));
-    v = jit->specialize(tensors);
+    codegen::JitModel::Variant v = jit->specialize(tensors);
     stats = v.stats;
     kernels = v.model->numKernels();
-    runOnce = [&] { v.model->run(tensors, pool); };
+    arenaBytes = v.model->arenaBytes();
+    specialized = v.graph;
+    context = std::make_unique<runtime::RunContext>(v.model);
+    outputs = context->makeOutputs();
+    runOnce = [&] { context->run(tensors, outputs, pool); };
   } else {
     auto s = std::chrono::steady_clock::now();
     model->run(inputs, pool);
@@ -117,6 +126,7 @@ int bench(const BenchArgs& a) {
                         {"compile_ms", stats.totalMs()},
                         {"import_ms", importMs},
                         {"kernels", kernels ? nlohmann::json(*kernels) : nlohmann::json()},
+                        {"arena_bytes", arenaBytes ? nlohmann::json(*arenaBytes) : nlohmann::json()},
                         {"host_ops", model->numHostNodes()},
                         {"opt_level", a.flags.optLevel},
                         {"iters", a.iters},
@@ -130,6 +140,7 @@ int bench(const BenchArgs& a) {
       fmt::print("compile    {:.1f} ms ({:.1f} specialize + {:.1f} codegen)\n", stats.totalMs(),
                  stats.specializeMs, stats.codegenMs);
       fmt::print("kernels    {}\n", *kernels);
+      fmt::print("arena      {} bytes ({:.2f} MiB)\n", *arenaBytes, static_cast<double>(*arenaBytes) / (1 << 20));
     } else {
       fmt::print("compile    {:.1f} ms (first run, which compiles for these inputs: {} host ops, {} compiled "
                  "top-level stages, subgraphs)\n",
@@ -138,14 +149,14 @@ int bench(const BenchArgs& a) {
     fmt::print("latency    min {:.3f} ms  median {:.3f} ms  p90 {:.3f} ms  ({} iters)\n", mn, med, p90, a.iters);
   }
   if (!a.asmFile.empty()) {
-    if (!v.graph) fail("--asm needs a fully compiled model (this one has host ops)");
+    if (!specialized) fail("--asm needs a fully compiled model (this one has host ops)");
     std::ofstream out(a.asmFile);
-    out << codegen::compileToAssembly(*v.graph, model->singleStage()->options());
+    out << codegen::compileToAssembly(*specialized, model->singleStage()->options());
     if (!out) fail("cannot write '{}'", a.asmFile);
   }
   if (a.profile > 0) {
-    if (!v.model) fail("--profile needs a fully compiled model (this one has host ops)");
-    printProfile(*v.model, tensors, pool, a.iters, a.profile);
+    if (!context) fail("--profile needs a fully compiled model (this one has host ops)");
+    printProfile(*context, tensors, outputs, pool, a.iters, a.profile);
   }
   return 0;
 }

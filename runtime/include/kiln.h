@@ -68,6 +68,23 @@ const char* kiln_model_output_name(const kiln_model* model, size_t index);
 kiln_result* kiln_model_run(kiln_model* model, size_t num_inputs, const char* const* names,
                             const kiln_tensor* inputs);
 
+/* Runs the model into buffers the caller owns. Inputs are given as for
+ * kiln_model_run. `outputs[j]` receives graph output j (kiln_model_output_name
+ * order, `num_outputs` must be their count): its dtype, rank and shape must be
+ * exactly those the model produces for these inputs (the ones kiln_model_run
+ * returns; an error message names the expected shape), and `data` must point
+ * to a dense buffer of that size which does not overlap any input. Nothing is
+ * written to `outputs[j]` itself, only to `outputs[j].data`. Returns 0, or
+ * non-zero on error (see kiln_last_error()).
+ *
+ * For a model without control flow or data-dependent shapes, the model keeps
+ * the compiled code and the working memory (arena) of the last input shapes:
+ * repeated calls with inputs of the same shapes read the inputs in place,
+ * write the outputs directly and make no heap allocation. Other models run as
+ * kiln_model_run does and copy their outputs into the buffers. */
+int kiln_model_run_into(kiln_model* model, size_t num_inputs, const char* const* names,
+                        const kiln_tensor* inputs, size_t num_outputs, const kiln_tensor* outputs);
+
 size_t kiln_result_num_outputs(const kiln_result* result);
 const char* kiln_result_output_name(const kiln_result* result, size_t index);
 /* Borrowed view of output `index`; valid until kiln_result_free. */
