@@ -25,7 +25,10 @@ const float* constantFloats(KernelContext& ctx, const GemmOperand& op, int64_t& 
 }
 
 llvm::Value* embed(KernelContext& ctx, const std::vector<float>& data, const char* name) {
-  llvm::Constant* init = llvm::ConstantDataArray::get(ctx.b.getContext(), llvm::ArrayRef<float>(data));
+  // Embedded as bytes: LLVM's asm printer writes an i8 array in one piece but
+  // a float array element by element through APFloat (~1 us per element).
+  llvm::ArrayRef<uint8_t> bytes(reinterpret_cast<const uint8_t*>(data.data()), data.size() * sizeof(float));
+  llvm::Constant* init = llvm::ConstantDataArray::get(ctx.b.getContext(), bytes);
   auto* g = new llvm::GlobalVariable(ctx.module, init->getType(), /*isConstant=*/true,
                                      llvm::GlobalValue::PrivateLinkage, init, name);
   g->setAlignment(llvm::Align(64));
