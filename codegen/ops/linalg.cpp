@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "codegen/kernel_context.h"
+#include "codegen/ops/epilogue.h"
 #include "codegen/ops/linalg_arith.h"
 #include "codegen/ops/loop_helpers.h"
 
@@ -122,6 +123,7 @@ void emitMatMul(KernelContext& ctx) {
   }
   int64_t rows = product(outBatch) * M;
   if (rows == 0 || N == 0) return;
+  Epilogue epilogue(ctx);
 
   auto body = [&](llvm::Value* row) {
     llvm::Value* batch = M == 1 ? row : ctx.b.CreateUDiv(row, ctx.i64(M));
@@ -131,11 +133,13 @@ void emitMatMul(KernelContext& ctx) {
     llvm::Value* outRow = ctx.b.CreateNSWMul(row, ctx.i64(N));
     if (N == 1) {
       // Matrix-vector: a dot product per row vectorizes better than a 1-wide row.
-      ctx.store(t, ctx.output(0), outRow, emitDot(ctx, t, aRow, 1, bMatrix, 1, K));
+      llvm::Value* dot = emitDot(ctx, t, aRow, 1, bMatrix, 1, K);
+      ctx.store(t, ctx.output(0), outRow, epilogue.apply(dot, outRow, nullptr));
       return;
     }
     zeroRow(ctx, t, outRow, N);
     emitRowTimesMatrix(ctx, t, aRow, 1, nullptr, bMatrix, outRow, K, N);
+    applyEpilogueToRow(ctx, epilogue, outRow, N);
   };
   if (rows > 1 && worthParallel(rows * K * N)) ctx.parallelFor(rows, body);
   else ctx.loop(0, rows, body);
@@ -172,6 +176,7 @@ void emitGemm(KernelContext& ctx) {
     cStrideM = c[0] == 1 ? 0 : c[1];
   }
   llvm::Value* alphaV = alpha == 1.0 ? nullptr : ctx.constant(t, alpha);
+  Epilogue epilogue(ctx);
 
   auto body = [&](llvm::Value* m) {
     llvm::Value* outRow = ctx.b.CreateNSWMul(m, ctx.i64(N));
@@ -187,14 +192,15 @@ void emitGemm(KernelContext& ctx) {
     });
     if (!transB) {
       emitRowTimesMatrix(ctx, t, aRow, aStrideK, alphaV, ctx.i64(0), outRow, K, N);
-      return;
+    } else {
+      ctx.loop(0, N, [&](llvm::Value* j) {
+        llvm::Value* dot = emitDot(ctx, t, aRow, aStrideK, ctx.b.CreateNSWMul(j, ctx.i64(K)), 1, K);
+        if (alphaV) dot = emitMul(ctx, t, dot, alphaV);
+        llvm::Value* o = ctx.b.CreateNSWAdd(outRow, j);
+        ctx.store(t, ctx.output(0), o, emitAdd(ctx, t, ctx.load(t, ctx.output(0), o), dot));
+      });
     }
-    ctx.loop(0, N, [&](llvm::Value* j) {
-      llvm::Value* dot = emitDot(ctx, t, aRow, aStrideK, ctx.b.CreateNSWMul(j, ctx.i64(K)), 1, K);
-      if (alphaV) dot = emitMul(ctx, t, dot, alphaV);
-      llvm::Value* o = ctx.b.CreateNSWAdd(outRow, j);
-      ctx.store(t, ctx.output(0), o, emitAdd(ctx, t, ctx.load(t, ctx.output(0), o), dot));
-    });
+    applyEpilogueToRow(ctx, epilogue, outRow, N);
   };
   if (M > 1 && worthParallel(M * N * K)) ctx.parallelFor(M, body);
   else ctx.loop(0, M, body);

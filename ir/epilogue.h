@@ -1,0 +1,29 @@
+// Fused epilogues in the graph IR. A Conv, ConvTranspose, MatMul or Gemm may
+// carry an attribute `epilogue`: a subgraph of elementwise ops that runs on
+// the kernel's output while it is still in registers (passes/fuse_epilogue.h
+// builds them, codegen/ops/epilogue.h emits them).
+//
+// The subgraph's first input is the kernel's own result (the op's output type);
+// its further inputs are the node's captures (the trailing numCaptures inputs:
+// residual operands, per-channel scales, ...), in order. Its one output is what
+// the node stores, with the same type. Constants in it have one element. The
+// node keeps all its optional formal inputs as slots (absent ones are `_`), so
+// captures never take the place of an optional input such as Conv's bias.
+#pragma once
+
+#include "ir/graph.h"
+
+namespace kiln::ir {
+
+inline constexpr const char* kEpilogueAttr = "epilogue";
+
+// Ops whose kernels apply an epilogue.
+bool acceptsEpilogue(OpKind op);
+// Elementwise ops an epilogue may hold.
+bool isEpilogueOp(OpKind op);
+
+// Throws kiln::Error naming `node` when its epilogue attribute (if any) breaks
+// the rules above (checked by ir::verifyGraph).
+void verifyEpilogue(const Graph& g, const Node& node);
+
+}  // namespace kiln::ir
