@@ -14,8 +14,10 @@ bool acceptsEpilogue(OpKind op) {
   }
 }
 
-bool isEpilogueOp(OpKind op) {
-  switch (op) {
+bool isEpilogueOp(const Node& n) {
+  if (n.op == OpKind::BatchNormalization)
+    return n.attrs.getInt("training_mode", 0) == 0 && n.outputs.size() == 1;
+  switch (n.op) {
     case OpKind::Relu:
     case OpKind::LeakyRelu:
     case OpKind::Sigmoid:
@@ -40,6 +42,8 @@ bool isEpilogueOp(OpKind op) {
   }
 }
 
+bool isChannelOperand(OpKind op, size_t i) { return op == OpKind::BatchNormalization && i >= 1 && i <= 4; }
+
 void verifyEpilogue(const Graph& g, const Node& node) {
   GraphPtr sub = node.attrs.getGraph(kEpilogueAttr);
   if (!sub) {
@@ -56,7 +60,7 @@ void verifyEpilogue(const Graph& g, const Node& node) {
          opInfo(node.op).maxInputs);
   if (sub->outputs.size() != 1) fail("{}: epilogue has {} outputs, expected 1", where, sub->outputs.size());
   for (const Node& n : sub->nodes)
-    if (!isEpilogueOp(n.op)) fail("{}: epilogue holds {}, which is not an epilogue op", where, sub->describe(n));
+    if (!isEpilogueOp(n)) fail("{}: epilogue holds {}, which is not an epilogue op", where, sub->describe(n));
   for (const Value& v : sub->values)
     if (v.isConstant() && v.constant->numElements() != 1)
       fail("{}: epilogue constant '{}' has {} elements (larger operands are captures)", where, v.name,

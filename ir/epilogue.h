@@ -19,8 +19,13 @@ inline constexpr const char* kEpilogueAttr = "epilogue";
 
 // Ops whose kernels apply an epilogue.
 bool acceptsEpilogue(OpKind op);
-// Elementwise ops an epilogue may hold.
-bool isEpilogueOp(OpKind op);
+// Ops an epilogue may hold: elementwise ops, and BatchNormalization in its
+// inference form (training_mode 0, one output).
+bool isEpilogueOp(const Node& n);
+// Whether input `i` of an epilogue op is a per-channel vector [C] applied
+// along axis 1 (BatchNormalization's scale, bias, mean and var) rather than an
+// operand broadcasting to the output by numpy rules.
+bool isChannelOperand(OpKind op, size_t i);
 
 // Throws kiln::Error naming `node` when its epilogue attribute (if any) breaks
 // the rules above (checked by ir::verifyGraph).

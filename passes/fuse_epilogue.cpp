@@ -25,6 +25,12 @@ bool broadcastsInto(const ir::TensorType& operand, const ir::TensorType& out) {
   return true;
 }
 
+// Whether `operand` is a vector [C] of `out`'s channels (axis 1).
+bool isChannelVector(const ir::TensorType& operand, const ir::TensorType& out) {
+  return operand.isStatic() && out.isStatic() && out.shape.size() >= 2 && operand.shape.size() == 1 &&
+         operand.shape[0].value == out.shape[1].value;
+}
+
 // Absorbed nodes (in node order) and the value the fused node computes.
 struct Chain {
   std::vector<size_t> nodes;
@@ -78,14 +84,20 @@ class Fuser {
   // Whether node n may join a chain whose values are marked in inChain and
   // whose tensors have type `type`.
   bool canJoin(const ir::Node& n, const std::vector<bool>& inChain, const ir::TensorType& type) const {
-    if (!ir::isEpilogueOp(n.op) || n.outputs.size() != 1 || n.numCaptures != 0) return false;
+    if (!ir::isEpilogueOp(n) || n.outputs.size() != 1 || n.numCaptures != 0) return false;
     const ir::Value& out = g_.value(n.outputs[0]);
     if (!out.isTensor() || !(out.type == type)) return false;
-    for (ValueId v : n.inputs) {
-      if (v == ir::kNoValue || inChain[v]) continue;
+    for (size_t k = 0; k < n.inputs.size(); ++k) {
+      ValueId v = n.inputs[k];
+      if (v == ir::kNoValue) continue;
+      if (inChain[v]) {
+        if (ir::isChannelOperand(n.op, k)) return false;
+        continue;
+      }
       const ir::Value& operand = g_.value(v);
-      if (!operand.isTensor() || operand.type.dtype != type.dtype || !broadcastsInto(operand.type, type))
-        return false;
+      if (!operand.isTensor() || operand.type.dtype != type.dtype) return false;
+      bool fits = ir::isChannelOperand(n.op, k) ? isChannelVector(operand.type, type) : broadcastsInto(operand.type, type);
+      if (!fits) return false;
     }
     return true;
   }

@@ -9,9 +9,9 @@
 //   - values of the chain (the node's output and what absorbed ops compute:
 //     diamonds such as x * clip(x + 3, 0, 6) / 6 are fine), and
 //   - float32 operands that do not depend on the chain and broadcast to the
-//     output's shape without changing it (a residual, a per-channel scale);
-//     one-element constants go into the subgraph, other operands become the
-//     node's captures,
+//     output's shape without changing it (a residual, a per-channel scale),
+//     or are BatchNormalization's [C] parameters; one-element constants go
+//     into the subgraph, other operands become the node's captures,
 // where every absorbed op computes a tensor of exactly the output's type. The
 // fused set is the longest prefix of that walk after which exactly one of its
 // values is read outside it (or is a graph output); the fused node computes

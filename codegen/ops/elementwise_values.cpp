@@ -95,4 +95,16 @@ Value* prelu(KernelContext& ctx, Value* x, Value* slope, DType t) {
   return b.CreateSelect(negative, b.CreateMul(x, slope), x);
 }
 
+ScaleShift batchNormScaleShift(KernelContext& ctx, Value* scale, Value* bias, Value* mean, Value* var,
+                               const ir::Attributes& attrs) {
+  double epsilon = attrs.getFloat("epsilon", 1e-5f);
+  Value* stddev = ctx.callIntrinsic(llvm::Intrinsic::sqrt, {ctx.b.CreateFAdd(var, fconst(var, epsilon))});
+  Value* a = ctx.b.CreateFDiv(scale, stddev);
+  return {a, ctx.b.CreateFSub(bias, ctx.b.CreateFMul(mean, a))};
+}
+
+Value* scaleShift(KernelContext& ctx, Value* x, const ScaleShift& s) {
+  return ctx.b.CreateIntrinsic(llvm::Intrinsic::fmuladd, {x->getType()}, {x, s.a, s.b});
+}
+
 }  // namespace kiln::codegen::elementwise

@@ -36,4 +36,15 @@ Value* extremum(KernelContext& ctx, Value* x, Value* y, DType t, bool isMax);
 // x < 0 ? slope * x : x
 Value* prelu(KernelContext& ctx, Value* x, Value* slope, DType t);
 
+// Inference BatchNormalization, y = (x - mean) / sqrt(var + epsilon) * scale + bias,
+// folded per channel into y = x * a + b.
+struct ScaleShift {
+  Value* a;
+  Value* b;
+};
+ScaleShift batchNormScaleShift(KernelContext& ctx, Value* scale, Value* bias, Value* mean, Value* var,
+                               const ir::Attributes& attrs);
+// x * s.a + s.b, contractible to an FMA.
+Value* scaleShift(KernelContext& ctx, Value* x, const ScaleShift& s);
+
 }  // namespace kiln::codegen::elementwise

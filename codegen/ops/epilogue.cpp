@@ -23,7 +23,6 @@ Epilogue::Epilogue(KernelContext& ctx, int spanDims) : ctx_(ctx) {
   outShape_ = ctx.outputShape(0);
   outStrides_ = stridesOf(outShape_);
   size_t rank = outShape_.size();
-  size_t spanStart = rank - std::min<size_t>(rank, static_cast<size_t>(std::max(spanDims, 0)));
 
   auto expectOutputType = [&](ir::ValueId v, const char* what) {
     const ir::TensorType& t = sub_->type(v);
@@ -33,37 +32,55 @@ Epilogue::Epilogue(KernelContext& ctx, int spanDims) : ctx_(ctx) {
   expectOutputType(sub_->inputs[0], "input");
   for (const ir::Node& n : sub_->nodes) expectOutputType(n.outputs.at(0), "value");
 
-  operands_.resize(sub_->values.size());
+  // Each use of a capture: which outer input it is and how it broadcasts.
   size_t firstCapture = ctx.node.numFormalInputs();
-  for (size_t k = 1; k < sub_->inputs.size(); ++k) {
-    ir::ValueId s = sub_->inputs[k];
-    size_t outer = firstCapture + k - 1;
-    const ir::TensorType& t = ctx.inputType(outer);
-    if (!(t == sub_->type(s)) || t.dtype != dt_)
-      ctx.fail("capture {} does not have the type of epilogue input '{}'", k - 1, sub_->value(s).name);
-    std::vector<int64_t> shape = t.staticShape();
-    if (shape.size() > rank) ctx.fail("capture {} has a higher rank than the output", k - 1);
-    // Right-align the operand's dims with the output's; 0 strides broadcast.
-    std::vector<int64_t> padded(rank, 1);
-    std::copy(shape.begin(), shape.end(), padded.begin() + static_cast<std::ptrdiff_t>(rank - shape.size()));
-    Operand& op = operands_[static_cast<size_t>(s)];
-    op.base = ctx.input(outer);
-    op.strides = stridesOf(padded);
-    bool constant = true, contiguous = true;
-    op.dense = true;
-    for (size_t d = 0; d < rank; ++d) {
-      if (padded[d] != outShape_[d] && padded[d] != 1)
-        ctx.fail("capture {} does not broadcast to the output", k - 1);
-      if (padded[d] == 1) op.strides[d] = 0;
-      if (outShape_[d] == 1) continue;
-      bool same = op.strides[d] == outStrides_[d];
-      op.dense = op.dense && same;
-      if (d < spanStart) continue;
-      constant = constant && op.strides[d] == 0;
-      contiguous = contiguous && same;
+  for (const ir::Node& n : sub_->nodes)
+    for (size_t i = 0; i < n.inputs.size(); ++i) {
+      ir::ValueId v = n.inputs[i];
+      auto at = std::find(sub_->inputs.begin() + 1, sub_->inputs.end(), v);
+      if (v == ir::kNoValue || at == sub_->inputs.end()) continue;
+      size_t k = static_cast<size_t>(at - sub_->inputs.begin()) - 1;
+      const ir::TensorType& t = ctx.inputType(firstCapture + k);
+      if (!(t == sub_->type(v)) || t.dtype != dt_)
+        ctx.fail("capture {} does not have the type of epilogue input '{}'", k, sub_->value(v).name);
+      OperandKey key{v, ir::isChannelOperand(n.op, i)};
+      std::vector<int64_t> shape = t.staticShape();
+      if (key.second) {
+        // [C] along axis 1: [1, C, 1, ...].
+        if (rank < 2 || shape.size() != 1 || shape[0] != outShape_[1])
+          ctx.fail("capture {} is not a vector of the output's {} channels", k, rank < 2 ? 0 : outShape_[1]);
+        shape.resize(rank - 1, 1);
+        shape.insert(shape.begin(), 1);
+      }
+      if (!operands_.count(key)) addOperand(key, ctx.input(firstCapture + k), shape, spanDims);
     }
-    op.along = constant ? Along::Constant : contiguous ? Along::Contiguous : Along::Scattered;
+}
+
+void Epilogue::addOperand(const OperandKey& key, Value* base, const std::vector<int64_t>& shape, int spanDims) {
+  size_t rank = outShape_.size();
+  size_t spanStart = rank - std::min<size_t>(rank, static_cast<size_t>(std::max(spanDims, 0)));
+  if (shape.size() > rank) ctx_.fail("epilogue operand '{}' has a higher rank than the output", sub_->value(key.first).name);
+  // Right-align the operand's dims with the output's; 0 strides broadcast.
+  std::vector<int64_t> padded(rank, 1);
+  std::copy(shape.begin(), shape.end(), padded.begin() + static_cast<std::ptrdiff_t>(rank - shape.size()));
+  Operand op;
+  op.base = base;
+  op.strides = stridesOf(padded);
+  bool constant = true, contiguous = true;
+  op.dense = true;
+  for (size_t d = 0; d < rank; ++d) {
+    if (padded[d] != outShape_[d] && padded[d] != 1)
+      ctx_.fail("epilogue operand '{}' does not broadcast to the output", sub_->value(key.first).name);
+    if (padded[d] == 1) op.strides[d] = 0;
+    if (outShape_[d] == 1) continue;
+    bool same = op.strides[d] == outStrides_[d];
+    op.dense = op.dense && same;
+    if (d < spanStart) continue;
+    constant = constant && op.strides[d] == 0;
+    contiguous = contiguous && same;
   }
+  op.along = constant ? Along::Constant : contiguous ? Along::Contiguous : Along::Scattered;
+  operands_.emplace(key, std::move(op));
 }
 
 Value* Epilogue::operandIndex(const Operand& op, Value* outIndex) {
@@ -134,6 +151,8 @@ Value* Epilogue::compute(const ir::Node& n, const std::vector<Value*>& a) {
     case ir::OpKind::Mul: return ew::mul(c, a[0], a[1], t);
     case ir::OpKind::Div: return ew::div(c, a[0], a[1], t);
     case ir::OpKind::PRelu: return ew::prelu(c, a[0], a[1], t);
+    case ir::OpKind::BatchNormalization:
+      return ew::scaleShift(c, a[0], ew::batchNormScaleShift(c, a[1], a[2], a[3], a[4], n.attrs));
     case ir::OpKind::Max:
     case ir::OpKind::Min: {
       Value* acc = a[0];
@@ -149,30 +168,31 @@ Value* Epilogue::apply(Value* vec, Value* outIndex, Value* mask) {
   if (empty()) return vec;
   auto* vecTy = llvm::dyn_cast<llvm::FixedVectorType>(vec->getType());
   unsigned lanes = vecTy ? vecTy->getNumElements() : 1;
-  std::vector<Value*> env(sub_->values.size(), nullptr);
+  std::vector<Value*> env(sub_->values.size(), nullptr);  // computed values
+  std::map<OperandKey, Value*> loaded;
   env[static_cast<size_t>(sub_->inputs[0])] = vec;
-  auto value = [&](ir::ValueId v) -> Value* {
+  auto value = [&](ir::ValueId v, bool channel) -> Value* {
     if (v == ir::kNoValue) return nullptr;
-    Value*& slot = env[static_cast<size_t>(v)];
-    if (slot) return slot;
+    if (Value* x = env[static_cast<size_t>(v)]) return x;
     const ir::Value& sv = sub_->value(v);
-    if (sv.isConstant())
-      slot = llvm::ConstantFP::get(vec->getType(), sv.constant->floatAt(0));
-    else if (operands_[static_cast<size_t>(v)].base)
-      slot = load(operands_[static_cast<size_t>(v)], outIndex, mask, lanes);
-    else
+    if (sv.isConstant()) return llvm::ConstantFP::get(vec->getType(), sv.constant->floatAt(0));
+    auto op = operands_.find({v, channel});
+    if (op == operands_.end())
       ctx_.fail("internal error: epilogue value '{}' is read before it is computed", sv.name);
+    Value*& slot = loaded[op->first];
+    if (!slot) slot = load(op->second, outIndex, mask, lanes);
     return slot;
   };
   for (const ir::Node& n : sub_->nodes) {
     std::vector<Value*> args;
-    for (ir::ValueId v : n.inputs) args.push_back(value(v));
-    for (size_t i = 0; i < args.size(); ++i)
-      if (!args[i] && !(n.op == ir::OpKind::Clip && i > 0))
+    for (size_t i = 0; i < n.inputs.size(); ++i) {
+      args.push_back(value(n.inputs[i], ir::isChannelOperand(n.op, i)));
+      if (!args.back() && !(n.op == ir::OpKind::Clip && i > 0))
         ctx_.fail("epilogue {} lacks input {}", sub_->describe(n), i);
+    }
     env[static_cast<size_t>(n.outputs.at(0))] = compute(n, args);
   }
-  return value(sub_->outputs.at(0));
+  return value(sub_->outputs.at(0), false);
 }
 
 void applyEpilogueToRow(KernelContext& ctx, Epilogue& e, Value* rowStart, int64_t len) {

@@ -12,6 +12,8 @@
 // is a (masked) gather. Each op's semantics comes from elementwise_values.h.
 #pragma once
 
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "codegen/kernel_context.h"
@@ -45,6 +47,10 @@ class Epilogue {
     Along along = Along::Constant;
   };
 
+  // A captured subgraph value as read by one use: broadcast by numpy rules,
+  // or (`channel`) a [C] vector along axis 1.
+  using OperandKey = std::pair<ir::ValueId, bool>;
+  void addOperand(const OperandKey& key, llvm::Value* base, const std::vector<int64_t>& shape, int spanDims);
   llvm::Value* load(const Operand& op, llvm::Value* outIndex, llvm::Value* mask, unsigned lanes);
   // Operand element index of output index `outIndex` (i64 or <lanes x i64>).
   llvm::Value* operandIndex(const Operand& op, llvm::Value* outIndex);
@@ -54,7 +60,7 @@ class Epilogue {
   const ir::Graph* sub_ = nullptr;
   DType dt_ = DType::F32;
   std::vector<int64_t> outShape_, outStrides_;
-  std::vector<Operand> operands_;  // per subgraph value; base set for captures
+  std::map<OperandKey, Operand> operands_;
 };
 
 // Applies `e` in place to output 0's row [rowStart, rowStart + len), which
