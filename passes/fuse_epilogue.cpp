@@ -96,7 +96,8 @@ class Fuser {
       }
       const ir::Value& operand = g_.value(v);
       if (!operand.isTensor() || operand.type.dtype != type.dtype) return false;
-      bool fits = ir::isChannelOperand(n.op, k) ? isChannelVector(operand.type, type) : broadcastsInto(operand.type, type);
+      bool fits = ir::isChannelOperand(n.op, k) ? isChannelVector(operand.type, type)
+                                                : broadcastsInto(operand.type, type);
       if (!fits) return false;
     }
     return true;

@@ -27,7 +27,8 @@ void emitBatchNormalization(KernelContext& ctx) {
   ctx.parallelFor(x[0] * channels, [&](llvm::Value* p) {
     llvm::Value* c = channels == 1 ? ctx.i64(0) : ctx.b.CreateURem(p, ctx.i64(channels));
     auto param = [&](size_t i) { return ctx.load(dt, ctx.input(i), c); };
-    elementwise::ScaleShift s = elementwise::batchNormScaleShift(ctx, param(1), param(2), param(3), param(4), ctx.attrs());
+    elementwise::ScaleShift s =
+        elementwise::batchNormScaleShift(ctx, param(1), param(2), param(3), param(4), ctx.attrs());
     llvm::Value* base = mul(ctx, p, plane);
     ctx.loop(0, plane, [&](llvm::Value* i) {
       llvm::Value* at = add(ctx, base, i);

@@ -8,10 +8,14 @@
 namespace kiln::codegen::elementwise {
 
 namespace {
-llvm::Value* intConst(Value* like, int64_t v) { return llvm::ConstantInt::get(like->getType(), static_cast<uint64_t>(v), true); }
+llvm::Value* intConst(Value* like, int64_t v) {
+  return llvm::ConstantInt::get(like->getType(), static_cast<uint64_t>(v), true);
+}
 }  // namespace
 
-Value* neg(KernelContext& ctx, Value* x, DType t) { return isFloat(t) ? ctx.b.CreateFNeg(x) : ctx.b.CreateNeg(x); }
+Value* neg(KernelContext& ctx, Value* x, DType t) {
+  return isFloat(t) ? ctx.b.CreateFNeg(x) : ctx.b.CreateNeg(x);
+}
 
 Value* abs(KernelContext& ctx, Value* x, DType t) {
   if (isFloat(t)) return ctx.callIntrinsic(llvm::Intrinsic::fabs, {x});

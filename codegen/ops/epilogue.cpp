@@ -56,10 +56,12 @@ Epilogue::Epilogue(KernelContext& ctx, int spanDims) : ctx_(ctx) {
     }
 }
 
-void Epilogue::addOperand(const OperandKey& key, Value* base, const std::vector<int64_t>& shape, int spanDims) {
+void Epilogue::addOperand(const OperandKey& key, Value* base, const std::vector<int64_t>& shape,
+                          int spanDims) {
   size_t rank = outShape_.size();
   size_t spanStart = rank - std::min<size_t>(rank, static_cast<size_t>(std::max(spanDims, 0)));
-  if (shape.size() > rank) ctx_.fail("epilogue operand '{}' has a higher rank than the output", sub_->value(key.first).name);
+  const std::string& name = sub_->value(key.first).name;
+  if (shape.size() > rank) ctx_.fail("epilogue operand '{}' has a higher rank than the output", name);
   // Right-align the operand's dims with the output's; 0 strides broadcast.
   std::vector<int64_t> padded(rank, 1);
   std::copy(shape.begin(), shape.end(), padded.begin() + static_cast<std::ptrdiff_t>(rank - shape.size()));
@@ -70,7 +72,7 @@ void Epilogue::addOperand(const OperandKey& key, Value* base, const std::vector<
   op.dense = true;
   for (size_t d = 0; d < rank; ++d) {
     if (padded[d] != outShape_[d] && padded[d] != 1)
-      ctx_.fail("epilogue operand '{}' does not broadcast to the output", sub_->value(key.first).name);
+      ctx_.fail("epilogue operand '{}' does not broadcast to the output", name);
     if (padded[d] == 1) op.strides[d] = 0;
     if (outShape_[d] == 1) continue;
     bool same = op.strides[d] == outStrides_[d];

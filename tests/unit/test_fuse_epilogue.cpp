@@ -41,7 +41,9 @@ struct Builder {
     }
     return g.addConstant("c" + std::to_string(g.values.size()), ir::TensorData::fromFloats(values, shape));
   }
-  ValueId scalar(float v) { return g.addConstant("s" + std::to_string(g.values.size()), ir::TensorData::filled(DType::F32, {}, v)); }
+  ValueId scalar(float v) {
+    return g.addConstant("s" + std::to_string(g.values.size()), ir::TensorData::filled(DType::F32, {}, v));
+  }
   ValueId op(OpKind kind, std::vector<ValueId> inputs, ir::Attributes a = {}) {
     ValueId out = g.addValue("v" + std::to_string(g.values.size()), ir::unknownRank(DType::F32));
     ir::Node& n = g.addNode(kind, std::move(inputs), {out}, "n" + std::to_string(g.nodes.size()));
@@ -179,7 +181,8 @@ TEST(FuseEpilogue, OperandsComputedFromTheChainStayOut) {
   Builder b;
   ValueId r = b.op(OpKind::Relu, {b.conv(b.input({1, 3, 8, 8}), 4, 3)});
   ValueId gate = b.op(OpKind::Sigmoid, {b.op(OpKind::GlobalAveragePool, {r})});
-  ValueId y = b.op(OpKind::Mul, {r, b.op(OpKind::Expand, {gate, b.g.addConstant("shape", ir::TensorData::fromInts({1, 4, 8, 8}, {4}))})});
+  ValueId shape = b.g.addConstant("shape", ir::TensorData::fromInts({1, 4, 8, 8}, {4}));
+  ValueId y = b.op(OpKind::Mul, {r, b.op(OpKind::Expand, {gate, shape})});
   b.g.outputs = {y};
   fuse(b.g);
   EXPECT_EQ(epilogueOps(onlyNode(b.g, OpKind::Conv)), std::vector<OpKind>{OpKind::Relu});
@@ -305,9 +308,11 @@ TEST(FuseEpilogueNumbers, StridedAndDepthwiseConvRelu) {
 TEST(FuseEpilogueNumbers, MatMulBiasGeluErf) {
   // gelu(x @ w + b) = 0.5 * y * (1 + erf(y / sqrt(2))).
   Builder b;
-  ValueId y = b.op(OpKind::Add, {b.op(OpKind::MatMul, {b.input({2, 5, 37}), b.constant({37, 19})}), b.constant({19})});
+  ValueId mm = b.op(OpKind::MatMul, {b.input({2, 5, 37}), b.constant({37, 19})});
+  ValueId y = b.op(OpKind::Add, {mm, b.constant({19})});
   ValueId e = b.op(OpKind::Erf, {b.op(OpKind::Div, {y, b.scalar(std::sqrt(2.0f))})});
-  ValueId gelu = b.op(OpKind::Mul, {b.op(OpKind::Mul, {y, b.scalar(0.5f)}), b.op(OpKind::Add, {e, b.scalar(1)})});
+  ValueId half = b.op(OpKind::Mul, {y, b.scalar(0.5f)});
+  ValueId gelu = b.op(OpKind::Mul, {half, b.op(OpKind::Add, {e, b.scalar(1)})});
   b.g.outputs = {gelu};
   expectSameAtO0AndO3(b, 1);
 }
@@ -329,7 +334,8 @@ TEST(FuseEpilogueNumbers, ConvBatchNormRelu) {
   Builder b;
   ValueId scale = b.constant({4}), bias = b.constant({4}), mean = b.constant({4});
   ValueId var = b.constant({4}, {0.5f, 1.0f, 2.0f, 0.25f});
-  ValueId bn = b.op(OpKind::BatchNormalization, {b.conv(b.input({1, 3, 6, 4}), 4, 3, 1, 1, false), scale, bias, mean, var});
+  ValueId c = b.conv(b.input({1, 3, 6, 4}), 4, 3, 1, 1, false);
+  ValueId bn = b.op(OpKind::BatchNormalization, {c, scale, bias, mean, var});
   b.g.outputs = {b.op(OpKind::Relu, {b.op(OpKind::Add, {bn, scale})})};
   expectSameAtO0AndO3(b, 1);
 }
@@ -345,7 +351,8 @@ TEST(FuseEpilogueNumbers, ConvTransposeSigmoid) {
   ValueId x = b.input({1, 4, 9, 11});
   ValueId y = b.op(OpKind::Sigmoid, {deconv(x, 3, 2)});          // strided rows: phase buffer
   ValueId z = b.op(OpKind::Add, {deconv(y, 2, 1), b.constant({2, 1, 1})});
-  z = b.op(OpKind::BatchNormalization, {z, b.constant({2}), b.constant({2}), b.constant({2}), b.constant({2}, {1.0f, 3.0f})});
+  ValueId var = b.constant({2}, {1.0f, 3.0f});
+  z = b.op(OpKind::BatchNormalization, {z, b.constant({2}), b.constant({2}), b.constant({2}), var});
   z = b.op(OpKind::Relu, {z});
   b.g.outputs = {z};
   expectSameAtO0AndO3(b, 2);
