@@ -4,12 +4,37 @@
 
 namespace kiln::ir {
 
-bool acceptsEpilogue(OpKind op) {
+bool isContraction(OpKind op) {
   switch (op) {
     case OpKind::Conv:
     case OpKind::ConvTranspose:
     case OpKind::MatMul:
     case OpKind::Gemm: return true;
+    default: return false;
+  }
+}
+
+bool acceptsEpilogue(OpKind op) {
+  if (isContraction(op)) return true;
+  switch (op) {  // the elementwise ops that emitBroadcastLoop emits, with a fixed input count
+    case OpKind::Relu:
+    case OpKind::LeakyRelu:
+    case OpKind::Sigmoid:
+    case OpKind::HardSigmoid:
+    case OpKind::HardSwish:
+    case OpKind::Clip:
+    case OpKind::Tanh:
+    case OpKind::Erf:
+    case OpKind::Exp:
+    case OpKind::Sqrt:
+    case OpKind::Reciprocal:
+    case OpKind::Neg:
+    case OpKind::Abs:
+    case OpKind::Add:
+    case OpKind::Sub:
+    case OpKind::Mul:
+    case OpKind::Div:
+    case OpKind::PRelu: return true;
     default: return false;
   }
 }

@@ -1,6 +1,7 @@
-// Fused epilogues in the graph IR. A Conv, ConvTranspose, MatMul or Gemm may
-// carry an attribute `epilogue`: a subgraph of elementwise ops that runs on
-// the kernel's output while it is still in registers (passes/fuse_epilogue.h
+// Fused epilogues in the graph IR. A Conv, ConvTranspose, MatMul or Gemm (a
+// contraction), or an elementwise op with a fixed input count, may carry an
+// attribute `epilogue`: a subgraph of elementwise ops that runs on the
+// kernel's output while it is still in registers (passes/fuse_epilogue.h
 // builds them, codegen/ops/epilogue.h emits them).
 //
 // The subgraph's first input is the kernel's own result (the op's output type);
@@ -17,7 +18,10 @@ namespace kiln::ir {
 
 inline constexpr const char* kEpilogueAttr = "epilogue";
 
-// Ops whose kernels apply an epilogue.
+// Conv, ConvTranspose, MatMul, Gemm.
+bool isContraction(OpKind op);
+// Ops whose kernels apply an epilogue: the contractions and the elementwise
+// ops emitted by codegen/ops/broadcast_loop.h with a fixed input count.
 bool acceptsEpilogue(OpKind op);
 // Ops an epilogue may hold: elementwise ops, and BatchNormalization in its
 // inference form (training_mode 0, one output).

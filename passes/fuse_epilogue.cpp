@@ -50,14 +50,19 @@ class Fuser {
   void run() {
     std::vector<std::optional<ir::Node>> fused(g_.nodes.size());
     std::vector<bool> drop(g_.nodes.size(), false);
-    for (size_t p = 0; p < g_.nodes.size(); ++p) {
-      if (!isProducer(g_.nodes[p])) continue;
-      Chain c = grow(p);
-      if (c.nodes.empty()) continue;
-      drop[p] = true;
-      for (size_t j : c.nodes) claimed_[j] = drop[j] = true;
-      fused[c.nodes.back()] = fuse(p, c);
-    }
+    // Contractions first: their epilogue runs on registers they computed
+    // anyway. Then chains of the remaining elementwise ops fuse into their
+    // first op.
+    for (bool contractions : {true, false})
+      for (size_t p = 0; p < g_.nodes.size(); ++p) {
+        if (claimed_[p] || ir::isContraction(g_.nodes[p].op) != contractions || !isProducer(g_.nodes[p]))
+          continue;
+        Chain c = grow(p);
+        if (c.nodes.empty()) continue;
+        claimed_[p] = drop[p] = true;
+        for (size_t j : c.nodes) claimed_[j] = drop[j] = true;
+        fused[c.nodes.back()] = fuse(p, c);
+      }
     std::vector<ir::Node> nodes;
     nodes.reserve(g_.nodes.size());
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
@@ -204,7 +209,7 @@ class Fuser {
   ir::Graph& g_;
   std::vector<std::vector<size_t>> users_;  // per value: the nodes reading it, in order, once each
   std::vector<bool> isOutput_;              // per value
-  std::vector<bool> claimed_;               // per node: absorbed into a chain
+  std::vector<bool> claimed_;               // per node: in a fused chain (as producer or absorbed)
 };
 
 }  // namespace

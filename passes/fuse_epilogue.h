@@ -1,11 +1,14 @@
 // Epilogue fusion: the elementwise ops that follow a Conv, ConvTranspose,
 // MatMul or Gemm move into that node as its `epilogue` subgraph (ir/epilogue.h),
 // so its kernel applies them to each output vector before storing it, instead
-// of separate kernels each making a memory-bound pass over the tensor.
+// of separate kernels each making a memory-bound pass over the tensor. Chains
+// of elementwise ops that no contraction took fuse into their first op the
+// same way (ir::acceptsEpilogue), so they make one pass instead of several.
 //
-// From each such node with a float32 output that is not a graph output, the
-// pass follows the output's users in node order and absorbs the elementwise
-// ops (ir::isEpilogueOp) that read only
+// From each such node (contractions first, then elementwise ops, each in node
+// order) with a float32 output that is not a graph output, the pass follows
+// the output's users in node order and absorbs the elementwise ops
+// (ir::isEpilogueOp) that read only
 //   - values of the chain (the node's output and what absorbed ops compute:
 //     diamonds such as x * clip(x + 3, 0, 6) / 6 are fine), and
 //   - float32 operands that do not depend on the chain and broadcast to the

@@ -226,6 +226,34 @@ TEST(FuseEpilogue, TwoProducersMeetingInAnAdd) {
   EXPECT_EQ(b.g.nodes[1].inputs.back(), b.g.nodes[0].outputs[0]);
 }
 
+TEST(FuseEpilogue, ElementwiseChainsFuseIntoTheirFirstOp) {
+  // y = x + x * gate (gate per channel), then + r: no contraction before it,
+  // so the Mul takes the Adds.
+  Builder b;
+  ValueId x = b.input({1, 8, 6, 6}), gate = b.input({1, 8, 1, 1}), r = b.input({1, 8, 6, 6});
+  ValueId y = b.op(OpKind::Add, {b.op(OpKind::Add, {x, b.op(OpKind::Mul, {x, gate})}), r});
+  b.g.outputs = {y};
+  fuse(b.g);
+  ASSERT_EQ(b.g.nodes.size(), 1u);
+  const ir::Node& mul = b.g.nodes[0];
+  EXPECT_EQ(mul.op, OpKind::Mul);
+  EXPECT_EQ(epilogueOps(mul), (std::vector<OpKind>{OpKind::Add, OpKind::Add}));
+  EXPECT_EQ(mul.numCaptures, 2);  // x and r; gate stays a formal input of the Mul
+}
+
+TEST(FuseEpilogue, ContractionsTakeTheirChainBeforeElementwiseProducers) {
+  // n = neg(x) comes first, but add(conv(x), n) belongs to the conv.
+  Builder b;
+  ValueId x = b.input({1, 4, 8, 8});
+  ValueId n = b.op(OpKind::Neg, {x});
+  ValueId y = b.op(OpKind::Add, {b.conv(x, 4, 3), n});
+  b.g.outputs = {y};
+  fuse(b.g);
+  ASSERT_EQ(b.g.nodes.size(), 2u);
+  EXPECT_TRUE(epilogueOps(onlyNode(b.g, OpKind::Neg)).empty());
+  EXPECT_EQ(epilogueOps(onlyNode(b.g, OpKind::Conv)), std::vector<OpKind>{OpKind::Add});
+}
+
 TEST(FuseEpilogue, VerifierRejectsMalformedEpilogues) {
   Builder b;
   ValueId y = b.op(OpKind::Relu, {b.conv(b.input({1, 3, 8, 8}), 4, 3)});
@@ -338,6 +366,18 @@ TEST(FuseEpilogueNumbers, ConvBatchNormRelu) {
   ValueId bn = b.op(OpKind::BatchNormalization, {c, scale, bias, mean, var});
   b.g.outputs = {b.op(OpKind::Relu, {b.op(OpKind::Add, {bn, scale})})};
   expectSameAtO0AndO3(b, 1);
+}
+
+TEST(FuseEpilogueNumbers, ElementwiseChains) {
+  // x + x * gate + r as one kernel; a Clip with only its min (its absent max
+  // keeps its slot before the captures) taking a per-channel shift and Tanh.
+  Builder b;
+  ValueId x = b.input({2, 8, 5, 7}), gate = b.input({2, 8, 1, 1}), r = b.input({2, 8, 5, 7});
+  ValueId y = b.op(OpKind::Add, {b.op(OpKind::Add, {x, b.op(OpKind::Mul, {x, gate})}), r});
+  ValueId z = b.op(OpKind::Clip, {r, b.scalar(-0.5f)});
+  z = b.op(OpKind::Tanh, {b.op(OpKind::Sub, {z, b.constant({8, 1, 1})})});
+  b.g.outputs = {y, z};
+  expectSameAtO0AndO3(b, 2);
 }
 
 TEST(FuseEpilogueNumbers, ConvTransposeSigmoid) {
