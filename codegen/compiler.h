@@ -12,7 +12,7 @@
 namespace kiln::codegen {
 
 struct CompileOptions {
-  int optLevel = 3;  // 0..3 (LLVM pipeline and instruction selection)
+  int optLevel = 3;  // 0..3 (LLVM pipeline and instruction selection); >= 1 also fuses epilogues
   Target target = Target::host();
 };
 

@@ -52,7 +52,7 @@ Shape broadcastShapes(const InferContext& ctx, const Shape& a, const Shape& b) {
 void inferNodeShapes(Graph& g, Node& n) {
   InferContext ctx(g, n);
   const OpInfo& info = opInfo(n.op);
-  int nin = static_cast<int>(n.inputs.size()), nout = static_cast<int>(n.outputs.size());
+  int nin = static_cast<int>(n.numFormalInputs()), nout = static_cast<int>(n.outputs.size());
   if (nin < info.minInputs || nin > info.maxInputs)
     ctx.fail("has {} inputs, expected {}..{}", nin, info.minInputs, info.maxInputs);
   if (nout < info.minOutputs || nout > info.maxOutputs)

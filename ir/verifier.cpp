@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "ir/epilogue.h"
 #include "ir/error.h"
 
 namespace kiln::ir {
@@ -129,6 +130,7 @@ void verifyGraph(const Graph& g) {
       if (!*t) fail("{} is null", what);
       checkTensor(**t, nullptr, what);
     }
+    verifyEpilogue(g, node);
   }
 
   for (size_t i = 0; i < g.outputs.size(); ++i) {

@@ -1,5 +1,7 @@
 #include "codegen/ops/broadcast_loop.h"
 
+#include "codegen/ops/epilogue.h"
+
 namespace kiln::codegen {
 
 namespace {
@@ -54,6 +56,7 @@ void emitBroadcastLoop(KernelContext& ctx, const std::vector<size_t>& operands, 
   Collapsed c = collapseDims(outShape, inShapes);
   DType outType = ctx.outputDType(0);
   llvm::IRBuilder<>& b = ctx.b;
+  Epilogue epilogue(ctx);
 
   // Emits the element at collapsed index `idx`.
   auto element = [&](const std::vector<llvm::Value*>& idx) {
@@ -67,7 +70,7 @@ void emitBroadcastLoop(KernelContext& ctx, const std::vector<size_t>& operands, 
       args[operands[k]] = ctx.load(ctx.inputDType(operands[k]), ctx.input(operands[k]), off);
     }
     llvm::Value* outOff = ctx.linearIndex(c.extents, idx);
-    ctx.store(outType, ctx.output(0), outOff, scalar(args));
+    ctx.store(outType, ctx.output(0), outOff, epilogue.apply(scalar(args), outOff, nullptr));
   };
 
   if (c.extents.size() == 1) {

@@ -1,11 +1,10 @@
 // BatchNormalization (inference form): y = (x - mean) / sqrt(var + epsilon) * scale + B,
 // folded per channel into y = x * a + b with a = scale / sqrt(var + epsilon),
 // b = B - mean * a. One (n, c) plane per task; the inner loop is one FMA per element.
-#include <llvm/IR/Intrinsics.h>
-
 #include "codegen/kernel_context.h"
 #include "codegen/ops/conv_geometry.h"
 #include "codegen/ops/conv_ir.h"
+#include "codegen/ops/elementwise_values.h"
 #include "codegen/ops/norm_batchnorm_training.h"
 
 namespace kiln::codegen {
@@ -24,22 +23,16 @@ void emitBatchNormalization(KernelContext& ctx) {
   int64_t channels = x[1], plane = 1;
   for (size_t i = 2; i < x.size(); ++i) plane *= x[i];
   if (x[0] * channels * plane == 0) return;
-  double epsilon = ctx.attrs().getFloat("epsilon", 1e-5f);
 
   ctx.parallelFor(x[0] * channels, [&](llvm::Value* p) {
     llvm::Value* c = channels == 1 ? ctx.i64(0) : ctx.b.CreateURem(p, ctx.i64(channels));
-    llvm::Value* scale = ctx.load(dt, ctx.input(1), c);
-    llvm::Value* bias = ctx.load(dt, ctx.input(2), c);
-    llvm::Value* mean = ctx.load(dt, ctx.input(3), c);
-    llvm::Value* var = ctx.load(dt, ctx.input(4), c);
-    llvm::Value* stddev =
-        ctx.callIntrinsic(llvm::Intrinsic::sqrt, {ctx.b.CreateFAdd(var, ctx.constant(dt, epsilon))});
-    llvm::Value* a = ctx.b.CreateFDiv(scale, stddev);
-    llvm::Value* b = ctx.b.CreateFSub(bias, ctx.b.CreateFMul(mean, a));
+    auto param = [&](size_t i) { return ctx.load(dt, ctx.input(i), c); };
+    elementwise::ScaleShift s =
+        elementwise::batchNormScaleShift(ctx, param(1), param(2), param(3), param(4), ctx.attrs());
     llvm::Value* base = mul(ctx, p, plane);
     ctx.loop(0, plane, [&](llvm::Value* i) {
       llvm::Value* at = add(ctx, base, i);
-      ctx.store(dt, ctx.output(0), at, fmulAdd(ctx, ctx.load(dt, ctx.input(0), at), a, b));
+      ctx.store(dt, ctx.output(0), at, elementwise::scaleShift(ctx, ctx.load(dt, ctx.input(0), at), s));
     });
   });
 }

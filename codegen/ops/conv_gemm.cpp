@@ -1,10 +1,12 @@
 // Pointwise Conv (1x1 kernel, stride 1, no padding, one group) as a GEMM:
 // for each image n, Y[n] (oc x HW) = W (oc x ic) * X[n] (ic x HW) + bias.
-// The weights are the constant A operand, packed at compile time into the
+// Epilogue ops (passes/fuse_epilogue) run on each output vector before its
+// store. The weights are the constant A operand, packed at compile time into the
 // microkernel's panel layout; the image is B, packed per K block at run time.
 #include "codegen/ops/conv_gemm.h"
 
 #include "codegen/ops/conv_ir.h"
+#include "codegen/ops/epilogue.h"
 #include "codegen/ops/gemm.h"
 
 namespace kiln::codegen {
@@ -34,6 +36,10 @@ bool emitPointwiseConvAsGemm(KernelContext& ctx) {
     p.bias = ctx.input(2);
     p.biasStrideM = 1;
   }
+  // A GEMM row is one (n, oc) plane: its vectors stay within the spatial dims.
+  Epilogue epilogue(ctx, static_cast<int>(y.size()) - 2);
+  if (!epilogue.empty())
+    p.epilogue = [&](llvm::Value* v, llvm::Value* i, llvm::Value* m) { return epilogue.apply(v, i, m); };
   emitBlockedGemm(ctx, p);
   return true;
 }

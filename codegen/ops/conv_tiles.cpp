@@ -20,6 +20,7 @@
 
 #include "codegen/ops/conv_ir.h"
 #include "codegen/ops/conv_plan.h"
+#include "codegen/ops/epilogue.h"
 
 namespace kiln::codegen {
 
@@ -41,7 +42,8 @@ struct TileMasks {
 class TileEmitter {
  public:
   TileEmitter(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows, int64_t vectors)
-      : ctx_(ctx), b_(ctx.b), p_(p), g_(p.g), rows_(rows), vectors_(vectors) {
+      : ctx_(ctx), b_(ctx.b), p_(p), g_(p.g), rows_(rows), vectors_(vectors),
+        epilogue_(ctx, static_cast<int>(ctx.outputShape(0).size()) - 2) {
     elem_ = ctx.llvmType(p.dt);
     vec_ = llvm::FixedVectorType::get(elem_, static_cast<unsigned>(p.lanes));
     align_ = llvm::Align(dtypeSize(p.dt));
@@ -117,6 +119,7 @@ class TileEmitter {
         } else if (masks_.kind == TileMasks::Dynamic) {
           on = b_.CreateICmpSLT(laneColumns(ow, v), splat(ctx_.i64(masks_.end)));
         }
+        value = epilogue_.apply(value, at, on);  // lanes stay in one (n, oc) plane
         if (on)
           b_.CreateMaskedStore(value, rawPtr(ctx_.output(0), at), align_, on);
         else
@@ -251,6 +254,7 @@ class TileEmitter {
   llvm::Align align_;
   TileMasks masks_;
   std::vector<llvm::AllocaInst*> acc_;
+  Epilogue epilogue_;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "codegen/kernel_context.h"
 #include "codegen/ops/conv_geometry.h"
 #include "codegen/ops/conv_ir.h"
+#include "codegen/ops/epilogue.h"
 
 namespace kiln::codegen {
 
@@ -135,21 +136,25 @@ void emitChannelBlock(KernelContext& ctx, const TransposePlan& p, int64_t count,
     });
   });
 
-  if (!buffered) return;
-  // Interleave the phases into y: whole groups of s columns, then the rest.
-  int64_t groups = ow / s;
-  ctx.loop(0, groups, [&](llvm::Value* q) {
-    for (int64_t j = 0; j < count; ++j)
-      for (int64_t r = 0; r < s; ++r) {
-        llvm::Value* v = ctx.load(dt, store.base, add(ctx, q, j * s * phaseLen + r * phaseLen));
-        ctx.store(dt, ctx.output(0), add(ctx, add(ctx, yRow[j], mul(ctx, q, s)), r), v);
+  if (buffered) {
+    // Interleave the phases into y: whole groups of s columns, then the rest.
+    int64_t groups = ow / s;
+    ctx.loop(0, groups, [&](llvm::Value* q) {
+      for (int64_t j = 0; j < count; ++j)
+        for (int64_t r = 0; r < s; ++r) {
+          llvm::Value* v = ctx.load(dt, store.base, add(ctx, q, j * s * phaseLen + r * phaseLen));
+          ctx.store(dt, ctx.output(0), add(ctx, add(ctx, yRow[j], mul(ctx, q, s)), r), v);
+        }
+    });
+    for (int64_t c = groups * s; c < ow; ++c)
+      for (int64_t j = 0; j < count; ++j) {
+        llvm::Value* v = ctx.load(dt, store.base, ctx.i64(j * s * phaseLen + (c % s) * phaseLen + c / s));
+        ctx.store(dt, ctx.output(0), add(ctx, yRow[j], c), v);
       }
-  });
-  for (int64_t c = groups * s; c < ow; ++c)
-    for (int64_t j = 0; j < count; ++j) {
-      llvm::Value* v = ctx.load(dt, store.base, ctx.i64(j * s * phaseLen + (c % s) * phaseLen + c / s));
-      ctx.store(dt, ctx.output(0), add(ctx, yRow[j], c), v);
-    }
+  }
+  // The finished rows, while in cache, through the fused epilogue.
+  Epilogue epilogue(ctx);
+  for (int64_t j = 0; j < count; ++j) applyEpilogueToRow(ctx, epilogue, yRow[j], ow);
 }
 
 }  // namespace

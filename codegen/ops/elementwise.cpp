@@ -4,36 +4,13 @@
 #include <llvm/IR/Intrinsics.h>
 
 #include "codegen/ops/elementwise_common.h"
+#include "codegen/ops/elementwise_values.h"
 
 namespace kiln::codegen {
 
 namespace {
 
 using llvm::Value;
-
-// Larger (or smaller) of two values; floats propagate NaN like ONNX Runtime.
-Value* extremum(KernelContext& ctx, Value* x, Value* y, DType t, bool isMax) {
-  llvm::IRBuilder<>& b = ctx.b;
-  if (isFloat(t)) return isMax ? b.CreateMaximum(x, y) : b.CreateMinimum(x, y);
-  llvm::CmpInst::Predicate p = isSignedInt(t) ? (isMax ? llvm::CmpInst::ICMP_SGT : llvm::CmpInst::ICMP_SLT)
-                                              : (isMax ? llvm::CmpInst::ICMP_UGT : llvm::CmpInst::ICMP_ULT);
-  return b.CreateSelect(b.CreateICmp(p, x, y), x, y);
-}
-
-// Clamps x into [lo, hi] (either may be null); NaN stays NaN.
-Value* clamp(KernelContext& ctx, Value* x, Value* lo, Value* hi, DType t) {
-  llvm::IRBuilder<>& b = ctx.b;
-  bool fp = isFloat(t), sg = isSignedInt(t);
-  if (lo) {
-    Value* below = fp ? b.CreateFCmpOLT(x, lo) : (sg ? b.CreateICmpSLT(x, lo) : b.CreateICmpULT(x, lo));
-    x = b.CreateSelect(below, lo, x);
-  }
-  if (hi) {
-    Value* above = fp ? b.CreateFCmpOGT(x, hi) : (sg ? b.CreateICmpSGT(x, hi) : b.CreateICmpUGT(x, hi));
-    x = b.CreateSelect(above, hi, x);
-  }
-  return x;
-}
 
 // Loads a scalar input (Clip bounds) once, outside the element loop.
 Value* loadScalar(KernelContext& ctx, size_t i, DType ct) {
@@ -48,35 +25,30 @@ void emitIdentity(KernelContext& ctx) {
 }
 
 void emitNeg(KernelContext& ctx) {
-  emitUnary(ctx, [&](Value* x, DType t) { return isFloat(t) ? ctx.b.CreateFNeg(x) : ctx.b.CreateNeg(x); });
+  emitUnary(ctx, [&](Value* x, DType t) { return elementwise::neg(ctx, x, t); });
 }
 
 void emitAbs(KernelContext& ctx) {
-  emitUnary(ctx, [&](Value* x, DType t) -> Value* {
-    if (isFloat(t)) return ctx.callIntrinsic(llvm::Intrinsic::fabs, {x});
-    if (isUnsignedInt(t)) return x;
-    Value* neg = ctx.b.CreateICmpSLT(x, llvm::ConstantInt::get(x->getType(), 0));
-    return ctx.b.CreateSelect(neg, ctx.b.CreateNeg(x), x);
-  });
+  emitUnary(ctx, [&](Value* x, DType t) { return elementwise::abs(ctx, x, t); });
 }
 
 void emitSqrt(KernelContext& ctx) {
-  emitUnaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::sqrt, {x}); });
+  emitUnaryFloat(ctx, [&](Value* x) { return elementwise::sqrt(ctx, x); });
 }
 void emitExp(KernelContext& ctx) {
-  emitUnaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::exp, {x}); });
+  emitUnaryFloat(ctx, [&](Value* x) { return elementwise::exp(ctx, x); });
 }
 void emitLog(KernelContext& ctx) {
   emitUnaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::log, {x}); });
 }
 void emitTanh(KernelContext& ctx) {
-  emitUnaryFloat(ctx, [&](Value* x) { return callLibm(ctx, "tanhf", "tanh", x); });
+  emitUnaryFloat(ctx, [&](Value* x) { return elementwise::tanh(ctx, x); });
 }
 void emitErf(KernelContext& ctx) {
-  emitUnaryFloat(ctx, [&](Value* x) { return callLibm(ctx, "erff", "erf", x); });
+  emitUnaryFloat(ctx, [&](Value* x) { return elementwise::erf(ctx, x); });
 }
 void emitReciprocal(KernelContext& ctx) {
-  emitUnaryFloat(ctx, [&](Value* x) { return ctx.b.CreateFDiv(fconst(x, 1.0), x); });
+  emitUnaryFloat(ctx, [&](Value* x) { return elementwise::reciprocal(ctx, x); });
 }
 void emitFloor(KernelContext& ctx) {
   emitUnaryFloat(ctx, [&](Value* x) { return ctx.callIntrinsic(llvm::Intrinsic::floor, {x}); });
@@ -86,40 +58,23 @@ void emitCeil(KernelContext& ctx) {
 }
 
 void emitRelu(KernelContext& ctx) {
-  emitUnary(ctx, [&](Value* x, DType t) {
-    return clamp(ctx, x, isFloat(t) ? fconst(x, 0.0) : llvm::ConstantInt::get(x->getType(), 0), nullptr, t);
-  });
+  emitUnary(ctx, [&](Value* x, DType t) { return elementwise::relu(ctx, x, t); });
 }
 
 void emitLeakyRelu(KernelContext& ctx) {
-  float alpha = ctx.attrs().getFloat("alpha", 0.01f);
-  emitUnaryFloat(ctx, [&](Value* x) {
-    Value* neg = ctx.b.CreateFCmpOLT(x, fconst(x, 0.0));
-    return ctx.b.CreateSelect(neg, ctx.b.CreateFMul(x, fconst(x, alpha)), x);
-  });
+  emitUnaryFloat(ctx, [&](Value* x) { return elementwise::leakyRelu(ctx, x, ctx.attrs()); });
 }
 
 void emitSigmoid(KernelContext& ctx) {
-  // 1 / (1 + exp(-x)): exp overflows to inf for very negative x, giving 0.
-  emitUnaryFloat(ctx, [&](Value* x) {
-    Value* e = ctx.callIntrinsic(llvm::Intrinsic::exp, {ctx.b.CreateFNeg(x)});
-    return ctx.b.CreateFDiv(fconst(x, 1.0), ctx.b.CreateFAdd(fconst(x, 1.0), e));
-  });
+  emitUnaryFloat(ctx, [&](Value* x) { return elementwise::sigmoid(ctx, x); });
 }
 
 void emitHardSigmoid(KernelContext& ctx) {
-  float alpha = ctx.attrs().getFloat("alpha", 0.2f), beta = ctx.attrs().getFloat("beta", 0.5f);
-  emitUnary(ctx, [&](Value* x, DType t) {
-    Value* y = ctx.b.CreateFAdd(ctx.b.CreateFMul(x, fconst(x, alpha)), fconst(x, beta));
-    return clamp(ctx, y, fconst(x, 0.0), fconst(x, 1.0), t);
-  });
+  emitUnary(ctx, [&](Value* x, DType t) { return elementwise::hardSigmoid(ctx, x, ctx.attrs(), t); });
 }
 
 void emitHardSwish(KernelContext& ctx) {
-  emitUnary(ctx, [&](Value* x, DType t) {
-    Value* y = ctx.b.CreateFAdd(ctx.b.CreateFMul(x, fconst(x, 1.0 / 6.0)), fconst(x, 0.5));
-    return ctx.b.CreateFMul(x, clamp(ctx, y, fconst(x, 0.0), fconst(x, 1.0), t));
-  });
+  emitUnary(ctx, [&](Value* x, DType t) { return elementwise::hardSwish(ctx, x, t); });
 }
 
 void emitNot(KernelContext& ctx) {
@@ -145,29 +100,21 @@ void emitClip(KernelContext& ctx) {
   Value* lo = loadScalar(ctx, 1, ct);
   Value* hi = loadScalar(ctx, 2, ct);
   emitBroadcastLoop(ctx, {0}, [&](const std::vector<Value*>& a) {
-    return ctx.convert(clamp(ctx, ctx.convert(a[0], t, ct), lo, hi, ct), ct, t);
+    return ctx.convert(elementwise::clamp(ctx, ctx.convert(a[0], t, ct), lo, hi, ct), ct, t);
   });
 }
 
 void emitAdd(KernelContext& ctx) {
-  emitBinary(ctx, [&](Value* x, Value* y, DType t) {
-    return isFloat(t) ? ctx.b.CreateFAdd(x, y) : ctx.b.CreateAdd(x, y);
-  });
+  emitBinary(ctx, [&](Value* x, Value* y, DType t) { return elementwise::add(ctx, x, y, t); });
 }
 void emitSub(KernelContext& ctx) {
-  emitBinary(ctx, [&](Value* x, Value* y, DType t) {
-    return isFloat(t) ? ctx.b.CreateFSub(x, y) : ctx.b.CreateSub(x, y);
-  });
+  emitBinary(ctx, [&](Value* x, Value* y, DType t) { return elementwise::sub(ctx, x, y, t); });
 }
 void emitMul(KernelContext& ctx) {
-  emitBinary(ctx, [&](Value* x, Value* y, DType t) {
-    return isFloat(t) ? ctx.b.CreateFMul(x, y) : ctx.b.CreateMul(x, y);
-  });
+  emitBinary(ctx, [&](Value* x, Value* y, DType t) { return elementwise::mul(ctx, x, y, t); });
 }
 void emitDiv(KernelContext& ctx) {
-  emitBinary(ctx, [&](Value* x, Value* y, DType t) {
-    return isFloat(t) ? ctx.b.CreateFDiv(x, y) : safeIntDivide(ctx, x, y, t, false);
-  });
+  emitBinary(ctx, [&](Value* x, Value* y, DType t) { return elementwise::div(ctx, x, y, t); });
 }
 
 void emitPow(KernelContext& ctx) {
@@ -216,7 +163,8 @@ void variadicExtremum(KernelContext& ctx, bool isMax) {
   DType t = ctx.inputDType(0), ct = computeType(t);
   emitBroadcastLoop(ctx, all, [&](const std::vector<Value*>& a) {
     Value* acc = ctx.convert(a[0], t, ct);
-    for (size_t i = 1; i < a.size(); ++i) acc = extremum(ctx, acc, ctx.convert(a[i], t, ct), ct, isMax);
+    for (size_t i = 1; i < a.size(); ++i)
+      acc = elementwise::extremum(ctx, acc, ctx.convert(a[i], t, ct), ct, isMax);
     return ctx.convert(acc, ct, t);
   });
 }

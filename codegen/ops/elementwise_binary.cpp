@@ -3,6 +3,7 @@
 // operator specs: PRelu, Mod, BitShift, Xor, GreaterOrEqual, LessOrEqual, Sum,
 // Mean, CastLike and Dropout (inference: Y = X, mask all true).
 #include "codegen/ops/elementwise_common.h"
+#include "codegen/ops/elementwise_values.h"
 
 namespace kiln::codegen {
 
@@ -44,13 +45,7 @@ Value* flooredIntMod(KernelContext& ctx, Value* x, Value* y, DType t) {
 
 // x < 0 ? slope * x : x, the slope broadcasting to X's shape (the output's).
 void emitPRelu(KernelContext& ctx) {
-  emitBinary(ctx, [&](Value* x, Value* slope, DType t) -> Value* {
-    llvm::IRBuilder<>& b = ctx.b;
-    if (isUnsignedInt(t)) return x;
-    if (isFloat(t)) return b.CreateSelect(b.CreateFCmpOLT(x, fconst(x, 0.0)), b.CreateFMul(x, slope), x);
-    Value* negative = b.CreateICmpSLT(x, llvm::ConstantInt::get(x->getType(), 0));
-    return b.CreateSelect(negative, b.CreateMul(x, slope), x);
-  });
+  emitBinary(ctx, [&](Value* x, Value* slope, DType t) { return elementwise::prelu(ctx, x, slope, t); });
 }
 
 // fmod = 1: C fmod (the result takes the dividend's sign); fmod = 0 (integers

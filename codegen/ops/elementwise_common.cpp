@@ -6,13 +6,22 @@ namespace kiln::codegen {
 using llvm::Value;
 
 Value* callLibm(KernelContext& ctx, const char* f32Name, const char* f64Name, Value* x) {
-  bool isDouble = x->getType()->isDoubleTy();
-  llvm::FunctionType* ty = llvm::FunctionType::get(x->getType(), {x->getType()}, false);
-  llvm::FunctionCallee fn = ctx.module.getOrInsertFunction(isDouble ? f64Name : f32Name, ty);
-  llvm::CallInst* call = ctx.b.CreateCall(fn, {x});
-  call->setDoesNotAccessMemory();
-  call->setDoesNotThrow();
-  return call;
+  llvm::Type* elem = x->getType()->getScalarType();
+  llvm::FunctionType* ty = llvm::FunctionType::get(elem, {elem}, false);
+  llvm::FunctionCallee fn = ctx.module.getOrInsertFunction(elem->isDoubleTy() ? f64Name : f32Name, ty);
+  auto call = [&](Value* v) {
+    llvm::CallInst* c = ctx.b.CreateCall(fn, {v});
+    c->setDoesNotAccessMemory();
+    c->setDoesNotThrow();
+    return c;
+  };
+  auto* vec = llvm::dyn_cast<llvm::FixedVectorType>(x->getType());
+  if (!vec) return call(x);
+  // libm has no vector forms: one call per lane.
+  Value* r = llvm::PoisonValue::get(vec);
+  for (unsigned i = 0; i < vec->getNumElements(); ++i)
+    r = ctx.b.CreateInsertElement(r, call(ctx.b.CreateExtractElement(x, i)), i);
+  return r;
 }
 
 void emitUnary(KernelContext& ctx, const std::function<Value*(Value*, DType)>& fn) {

@@ -16,7 +16,8 @@ inline DType computeType(DType t) { return (t == DType::F16 || t == DType::BF16)
 inline llvm::Value* fconst(llvm::Value* like, double v) { return llvm::ConstantFP::get(like->getType(), v); }
 
 // Calls a libm function of one argument (tanhf/tanh, erff/erf, ...) that
-// touches no memory; picks the f64 name when x is a double.
+// touches no memory; picks the f64 name when x is a double. A vector x gets
+// one call per lane.
 llvm::Value* callLibm(KernelContext& ctx, const char* f32Name, const char* f64Name, llvm::Value* x);
 
 // Elementwise over input 0 in its compute type; the result is converted to the

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "codegen/kernel_context.h"
+#include "codegen/ops/epilogue.h"
 #include "codegen/ops/gemm.h"
 #include "codegen/ops/linalg_arith.h"
 #include "codegen/ops/loop_helpers.h"
@@ -122,6 +123,7 @@ void emitMatMul(KernelContext& ctx) {
   }
   int64_t rows = product(outBatch) * M;
   if (rows == 0 || N == 0) return;
+  Epilogue epilogue(ctx);
   if (t == DType::F32 && K > 0) {
     // B shared by every batch and A a dense stack: the batch folds into M.
     std::vector<int64_t> outStrides = stridesOf(outBatch);
@@ -140,6 +142,8 @@ void emitMatMul(KernelContext& ctx) {
       p.b.offset = [&, bBatch = outBatch, s = bStrides](llvm::Value* b) { return batchOffset(ctx, b, bBatch, s); };
     }
     p.c = ctx.output(0);
+    if (!epilogue.empty())
+      p.epilogue = [&](llvm::Value* v, llvm::Value* i, llvm::Value* m) { return epilogue.apply(v, i, m); };
     emitBlockedGemm(ctx, p);
     return;
   }
@@ -152,11 +156,13 @@ void emitMatMul(KernelContext& ctx) {
     llvm::Value* outRow = ctx.b.CreateNSWMul(row, ctx.i64(N));
     if (N == 1) {
       // Matrix-vector: a dot product per row vectorizes better than a 1-wide row.
-      ctx.store(t, ctx.output(0), outRow, emitDot(ctx, t, aRow, 1, bMatrix, 1, K));
+      llvm::Value* dot = emitDot(ctx, t, aRow, 1, bMatrix, 1, K);
+      ctx.store(t, ctx.output(0), outRow, epilogue.apply(dot, outRow, nullptr));
       return;
     }
     zeroRow(ctx, t, outRow, N);
     emitRowTimesMatrix(ctx, t, aRow, 1, nullptr, bMatrix, outRow, K, N);
+    applyEpilogueToRow(ctx, epilogue, outRow, N);
   };
   if (rows > 1 && worthParallel(rows * K * N)) ctx.parallelFor(rows, body);
   else ctx.loop(0, rows, body);
@@ -192,6 +198,7 @@ void emitGemm(KernelContext& ctx) {
     cStrideN = c[1] == 1 ? 0 : 1;
     cStrideM = c[0] == 1 ? 0 : c[1];
   }
+  Epilogue epilogue(ctx);
   if (t == DType::F32 && K > 0) {
     GemmProblem p;
     p.M = M;
@@ -207,6 +214,8 @@ void emitGemm(KernelContext& ctx) {
       p.biasStrideN = cStrideN;
       p.beta = beta;
     }
+    if (!epilogue.empty())
+      p.epilogue = [&](llvm::Value* v, llvm::Value* i, llvm::Value* m) { return epilogue.apply(v, i, m); };
     emitBlockedGemm(ctx, p);
     return;
   }
@@ -226,14 +235,15 @@ void emitGemm(KernelContext& ctx) {
     });
     if (!transB) {
       emitRowTimesMatrix(ctx, t, aRow, aStrideK, alphaV, ctx.i64(0), outRow, K, N);
-      return;
+    } else {
+      ctx.loop(0, N, [&](llvm::Value* j) {
+        llvm::Value* dot = emitDot(ctx, t, aRow, aStrideK, ctx.b.CreateNSWMul(j, ctx.i64(K)), 1, K);
+        if (alphaV) dot = emitMul(ctx, t, dot, alphaV);
+        llvm::Value* o = ctx.b.CreateNSWAdd(outRow, j);
+        ctx.store(t, ctx.output(0), o, emitAdd(ctx, t, ctx.load(t, ctx.output(0), o), dot));
+      });
     }
-    ctx.loop(0, N, [&](llvm::Value* j) {
-      llvm::Value* dot = emitDot(ctx, t, aRow, aStrideK, ctx.b.CreateNSWMul(j, ctx.i64(K)), 1, K);
-      if (alphaV) dot = emitMul(ctx, t, dot, alphaV);
-      llvm::Value* o = ctx.b.CreateNSWAdd(outRow, j);
-      ctx.store(t, ctx.output(0), o, emitAdd(ctx, t, ctx.load(t, ctx.output(0), o), dot));
-    });
+    applyEpilogueToRow(ctx, epilogue, outRow, N);
   };
   if (M > 1 && worthParallel(M * N * K)) ctx.parallelFor(M, body);
   else ctx.loop(0, M, body);

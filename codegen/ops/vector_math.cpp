@@ -37,19 +37,23 @@ Value* emitFastExp(KernelContext& ctx, Value* x) {
   // e^x = 2^n e^r with n = round(x / ln2), r = x - n ln2 (ln2 split in a part
   // exact in float and a correction, so r carries no rounding error).
   constexpr double kLn2Hi = 0.693145751953125, kLn2Lo = 1.428606765330187e-06;
-  Value* clamped = b.CreateMaxNum(b.CreateMinNum(x, fc(x, 88.0)), fc(x, -87.0));
+  Value* clamped = b.CreateMaxNum(b.CreateMinNum(x, fc(x, 88.72283935546875)), fc(x, -104.0));
   Value* n = ctx.callIntrinsic(llvm::Intrinsic::rint, {b.CreateFMul(clamped, fc(x, 1.0 / std::log(2.0)))});
   Value* r = ctx.callIntrinsic(llvm::Intrinsic::fmuladd, {n, fc(x, -kLn2Hi), clamped});
   r = ctx.callIntrinsic(llvm::Intrinsic::fmuladd, {n, fc(x, -kLn2Lo), r});
   Value* p = polynomial(ctx, r, {1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720});
-  // 2^n as float bits: (n + 127) << 23; n is in [-126, 127] after the clamp.
+  // 2^n with n in [-150, 128] as two normal floats 2^h * 2^(n-h), h = n/2:
+  // their product overflows to inf or underflows gradually as exp does.
   llvm::Type* it = intTypeLike(ctx, x);
-  Value* bits = b.CreateShl(b.CreateAdd(b.CreateFPToSI(n, it), llvm::ConstantInt::get(it, 127)), 23);
-  Value* y = b.CreateFMul(p, b.CreateBitCast(bits, x->getType()));
-  // Outside the clamp: overflow to +inf, underflow to 0 (the clamp's tail in
-  // between is within float's denormal range), NaN through.
+  Value* ni = b.CreateFPToSI(n, it);
+  Value* h = b.CreateAShr(ni, 1);
+  auto pow2 = [&](Value* e) {
+    return b.CreateBitCast(b.CreateShl(b.CreateAdd(e, llvm::ConstantInt::get(it, 127)), 23), x->getType());
+  };
+  Value* y = b.CreateFMul(b.CreateFMul(p, pow2(h)), pow2(b.CreateSub(ni, h)));
+  // Outside the clamp: +inf above, 0 below, NaN through.
   y = b.CreateSelect(b.CreateFCmpOGT(x, fc(x, 88.72283935546875)), fc(x, INFINITY), y);
-  y = b.CreateSelect(b.CreateFCmpOLT(x, fc(x, -103.97208)), fc(x, 0.0), y);
+  y = b.CreateSelect(b.CreateFCmpOLT(x, fc(x, -104.0)), fc(x, 0.0), y);
   return b.CreateSelect(b.CreateFCmpUNO(x, x), x, y);
 }
 
