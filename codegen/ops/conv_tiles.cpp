@@ -19,6 +19,7 @@
 #include <llvm/IR/Function.h>
 
 #include "codegen/ops/conv_ir.h"
+#include "codegen/ops/conv_output.h"
 #include "codegen/ops/conv_plan.h"
 
 namespace kiln::codegen {
@@ -41,7 +42,7 @@ struct TileMasks {
 class TileEmitter {
  public:
   TileEmitter(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows, int64_t vectors)
-      : ctx_(ctx), b_(ctx.b), p_(p), g_(p.g), rows_(rows), vectors_(vectors) {
+      : ctx_(ctx), b_(ctx.b), p_(p), g_(p.g), rows_(rows), vectors_(vectors), out_(ctx, p.dt) {
     elem_ = ctx.llvmType(p.dt);
     vec_ = llvm::FixedVectorType::get(elem_, static_cast<unsigned>(p.lanes));
     align_ = llvm::Align(dtypeSize(p.dt));
@@ -117,10 +118,7 @@ class TileEmitter {
         } else if (masks_.kind == TileMasks::Dynamic) {
           on = b_.CreateICmpSLT(laneColumns(ow, v), splat(ctx_.i64(masks_.end)));
         }
-        if (on)
-          b_.CreateMaskedStore(value, rawPtr(ctx_.output(0), at), align_, on);
-        else
-          b_.CreateAlignedStore(value, ctx_.elementPtr(p_.dt, ctx_.output(0), at), align_);
+        out_.store(value, at, on);
       }
   }
 
@@ -245,6 +243,7 @@ class TileEmitter {
   const WindowGeometry& g_;
   const ConvRows& rows_;
   int64_t vectors_, stride_;
+  ConvOutput out_;
   bool unrollTaps_;
   llvm::Type* elem_;
   llvm::FixedVectorType* vec_;
