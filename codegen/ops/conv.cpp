@@ -1,5 +1,6 @@
-// Conv: the pointwise form (1x1, stride 1, no padding) here, every other form
-// in the direct convolution kernel of conv_direct.cpp.
+// Conv: the pointwise form (1x1, stride 1, no padding) here; 3x3 stride-1
+// convs with constant weights as Winograd F(4x4, 3x3) (conv_winograd.cpp);
+// every other form in the direct convolution kernel of conv_direct.cpp.
 //
 // A pointwise conv maps each spatial position to itself, so its plane is
 // flattened to one long row split into chunks. One parallel task computes one
@@ -12,6 +13,7 @@
 
 #include "codegen/kernel_context.h"
 #include "codegen/ops/conv_direct.h"
+#include "codegen/ops/conv_winograd.h"
 #include "codegen/ops/conv_ir.h"
 #include "codegen/ops/conv_plan.h"
 
@@ -129,7 +131,10 @@ void emitMiddleChunk(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows
 void emitConv(KernelContext& ctx) {
   using namespace convir;
   ConvPlan p = planConv(ctx);
-  if (!p.pointwise) return emitDirectConv(ctx);
+  if (!p.pointwise) {
+    if (emitWinogradConv(ctx)) return;
+    return emitDirectConv(ctx);
+  }
   int64_t block = channelBlock(p.ocPerGroup);
   int64_t fullBlocks = p.ocPerGroup / block, tail = p.ocPerGroup % block;
   int64_t blocks = fullBlocks + (tail ? 1 : 0);

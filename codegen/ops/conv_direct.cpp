@@ -34,6 +34,30 @@
 
 namespace kiln::codegen {
 
+// The register tile (output channels c, column vectors v): c x v
+// accumulators, v input vectors and one broadcast weight must fit the vector
+// registers. Among those, the highest FMA rate of a simple core model: per tap
+// c x v FMAs on two FMA pipes, c + v loads on two load ports, and at least an
+// FMA latency per tap since each accumulator is updated once per tap. Ties go
+// to fewer loads; a c that does not divide the group's channels costs a tail.
+std::pair<int64_t, int64_t> convTileShape(int64_t regs, int64_t ocPerGroup, int64_t rowVectors) {
+  constexpr double kFmaPipes = 2, kLoadPorts = 2, kFmaLatency = 4;
+  std::pair<int64_t, int64_t> best{1, 1};
+  double bestScore = -1;
+  for (int64_t c = 1; c <= std::min(ocPerGroup, regs); ++c) {
+    int64_t v = std::min(rowVectors, (regs - 1) / (c + 1));
+    if (v < 1) break;
+    double fmas = static_cast<double>(c * v), loads = static_cast<double>(c + v);
+    double rate = fmas / std::max({fmas / kFmaPipes, loads / kLoadPorts, kFmaLatency});
+    double score = rate * (ocPerGroup % c == 0 ? 1.0 : 0.95) - 0.001 * loads;
+    if (score > bestScore) {
+      bestScore = score;
+      best = {c, v};
+    }
+  }
+  return best;
+}
+
 namespace {
 
 constexpr int64_t kStageBytes = 12 * 1024;       // staged rows of one input-channel chunk
@@ -67,30 +91,6 @@ struct DirectPlan {
   int64_t accElems() const { return icChunks > 1 ? rows * ocSet * outCols : 0; }
 };
 
-// The register tile (output channels c, column vectors v): c x v
-// accumulators, v input vectors and one broadcast weight must fit the vector
-// registers. Among those, the highest FMA rate of a simple core model: per tap
-// c x v FMAs on two FMA pipes, c + v loads on two load ports, and at least an
-// FMA latency per tap since each accumulator is updated once per tap. Ties go
-// to fewer loads; a c that does not divide the group's channels costs a tail.
-std::pair<int64_t, int64_t> tileShape(int64_t regs, int64_t ocPerGroup, int64_t rowVectors) {
-  constexpr double kFmaPipes = 2, kLoadPorts = 2, kFmaLatency = 4;
-  std::pair<int64_t, int64_t> best{1, 1};
-  double bestScore = -1;
-  for (int64_t c = 1; c <= std::min(ocPerGroup, regs); ++c) {
-    int64_t v = std::min(rowVectors, (regs - 1) / (c + 1));
-    if (v < 1) break;
-    double fmas = static_cast<double>(c * v), loads = static_cast<double>(c + v);
-    double rate = fmas / std::max({fmas / kFmaPipes, loads / kLoadPorts, kFmaLatency});
-    double score = rate * (ocPerGroup % c == 0 ? 1.0 : 0.95) - 0.001 * loads;
-    if (score > bestScore) {
-      bestScore = score;
-      best = {c, v};
-    }
-  }
-  return best;
-}
-
 DirectPlan planDirect(KernelContext& ctx) {
   DirectPlan p;
   p.dt = requireFloatKernel(ctx, ctx.inputDType(0));
@@ -114,7 +114,7 @@ DirectPlan planDirect(KernelContext& ctx) {
   int64_t ow = g.out[2], oh = g.out[1];
 
   int64_t rowVectors = std::max<int64_t>(1, ceilDiv(ow, p.lanes));
-  std::tie(p.count, p.vectors) = tileShape(ctx.target.vectorRegisters, p.ocPerGroup, rowVectors);
+  std::tie(p.count, p.vectors) = convTileShape(ctx.target.vectorRegisters, p.ocPerGroup, rowVectors);
   int64_t width = p.width();
   p.fullTiles = ow / width;
   p.tailVectors = ceilDiv(ow - p.fullTiles * width, p.lanes);

@@ -44,6 +44,12 @@ StagedRow planStagedRow(int64_t outCols, int64_t kernel, int64_t stride, int64_t
   return st;
 }
 
+void StagedRow::emitZeros(KernelContext& ctx, DType dt, llvm::Value* buf, llvm::Value* dst) const {
+  llvm::Align align(dtypeSize(dt));
+  ctx.b.CreateMemSet(ctx.elementPtr(dt, buf, dst), ctx.b.getInt8(0),
+                     static_cast<uint64_t>(stride * phaseLen) * dtypeSize(dt), align);
+}
+
 void StagedRow::emit(KernelContext& ctx, DType dt, int64_t lanes, llvm::Value* x, llvm::Value* src,
                      llvm::Value* buf, llvm::Value* dst) const {
   using namespace convir;
@@ -68,10 +74,10 @@ void StagedRow::emit(KernelContext& ctx, DType dt, int64_t lanes, llvm::Value* x
   // Vector blocks of `lanes` elements per phase: one wide load of stride x
   // lanes columns, deinterleaved by shuffles. A block starting at m0 reads
   // columns [m0 * s - pad, (m0 + lanes) * s - pad), which must lie in the row.
-  int64_t first = ceilDiv(padBegin, stride);
+  int64_t first = std::max<int64_t>(0, ceilDiv(padBegin, stride));
   int64_t last = floorDiv(inWidth + padBegin, stride);  // blocks end at or before this
   int64_t blocks = std::max<int64_t>(0, (std::min(last, phaseLen) - first) / lanes);
-  if (first < 0 || blocks == 0) return stageScalar(ctx, *this, dt, x, src, buf, dst, 0, phaseLen);
+  if (blocks == 0) return stageScalar(ctx, *this, dt, x, src, buf, dst, 0, phaseLen);
   stageScalar(ctx, *this, dt, x, src, buf, dst, 0, first);
   auto* wide = llvm::FixedVectorType::get(elem, static_cast<unsigned>(lanes * stride));
   ctx.loop(0, blocks, [&](llvm::Value* blk) {

@@ -31,8 +31,12 @@ struct StagedRow {
   // `dst` of the stack buffer `buf`: staged phase r element m is padded
   // column m * stride + r, that is x column m * stride + r - padBegin, or 0
   // outside [0, inWidth).
+  // padBegin may be negative: the staged row then starts -padBegin columns
+  // into the input row.
   void emit(KernelContext& ctx, DType dt, int64_t lanes, llvm::Value* x, llvm::Value* src, llvm::Value* buf,
             llvm::Value* dst) const;
+  // A staged row of zeros (an input row outside X).
+  void emitZeros(KernelContext& ctx, DType dt, llvm::Value* buf, llvm::Value* dst) const;
 };
 
 // Staging for kernels that compute output columns [0, outCols) (outCols may

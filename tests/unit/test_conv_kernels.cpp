@@ -302,6 +302,23 @@ TEST(ConvKernels, DenseStridedAndDilated) {
   }
 }
 
+// 3x3 stride-1 convs with constant weights and at least 8 channels each way
+// run as Winograd F(4x4, 3x3): partial tile rows and columns, tile vectors
+// around the block of 3, padding on any side, output channels around the GEMM tile.
+TEST(ConvKernels, Winograd3x3) {
+  for (int64_t w : {8, 9, 15, 32, 33, 95, 96, 97, 130}) {
+    SCOPED_TRACE("width " + std::to_string(w));
+    conv({{1, 8, 9, w}, 12, {3, 3}, {}, {}, {1, 1, 1, 1}});
+  }
+  for (int64_t oc : {8, 13, 24, 25}) {
+    SCOPED_TRACE("oc " + std::to_string(oc));
+    conv({{2, 16, 11, 40}, oc, {3, 3}, {}, {}, {1, 1, 1, 1}});
+  }
+  conv({{1, 9, 10, 36}, 8, {3, 3}, {}, {}, {0, 0, 0, 0}});
+  conv({{1, 8, 12, 21}, 9, {3, 3}, {}, {}, {0, 2, 2, 0}});
+  conv({{1, 96, 20, 20}, 24, {3, 3}, {}, {}, {1, 1, 1, 1}});
+}
+
 TEST(ConvKernels, InputChannelChunksAndChannelSets) {
   // Many input channels on long strided rows: staged in chunks with partial sums.
   conv({{1, 64, 6, 160}, 24, {3, 3}, {2, 2}, {}, {1, 1, 1, 1}});
