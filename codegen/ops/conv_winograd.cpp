@@ -6,19 +6,24 @@
 //   at compile time),  V = BT d B (per 6x6 input tile d)
 //
 // Vectors run across 4x4 tiles along a tile row (lane = tile column). One
-// parallel task takes one tile row (4 output rows) of one block of
-// `blockVectors` tile vectors of one image:
+// parallel task takes one tile row (4 output rows) of one block of up to
+// kMaxBlockVectors tile vectors of one image, for one set of output channels.
+// It walks the input channels in chunks:
 //  1. per input channel: stage the 6 input rows (zero-padded, split into 4
 //     phases, conv_stage.h) so that element (i, j) of the tiles of a vector is
 //     one unit-stride load, and transform them into V (36 vectors per input
-//     channel and tile vector) in a stack buffer laid out [36][C][tiles];
-//  2. 36 small GEMMs M[t][oc][tiles] = sum over c of U[t][oc][c] V[t][c][tiles]
-//     with register tiles of output channels x tile vectors (broadcast U,
-//     vector V), each V panel reused from L1 by every block of channels;
-//  3. per output channel: transform M back into 4x4 output tiles, add the
-//     bias, interleave the 4 columns of the tiles into consecutive output
-//     columns and store through ConvOutput.
-// The matrices are Lavin and Gray's for the points 0, +-1, +-2; F(4x4, 3x3)
+//     channel and tile vector) in a stack buffer laid out [36][chunk][tiles];
+//  2. 36 small GEMMs M[t][oc][tiles] += sum over the chunk of U[t][c][oc]
+//     V[t][c][tiles] with register tiles of output channels x tile vectors
+//     (broadcast U, vector V), each V panel reused from L1 by every block of
+//     channels; M stays in a second stack buffer across chunks.
+// Then per output channel: transform M back into 4x4 output tiles, add the
+// bias, interleave the 4 columns of the tiles into consecutive output columns
+// and store through ConvOutput. Both stack buffers together stay within
+// kStackBytes, which sets the chunk and the channel set.
+//
+// The matrices are Lavin and Gray's for the points 0, +-1, +-2; the 1-D
+// transforms below are their products factored to share sums. F(4x4, 3x3)
 // rounds a little more than the direct sum (relative errors around 1e-6).
 #include "codegen/ops/conv_winograd.h"
 
@@ -38,20 +43,20 @@ namespace kiln::codegen {
 namespace {
 
 constexpr int kOut = 4, kTap = 3, kIn = 6, kPoints = kIn * kIn;
-constexpr double kBT[kIn][kIn] = {{4, 0, -5, 0, 1, 0},  {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0},
-                                  {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}};
+// G (6x3); BT and AT are applied by inputTransform / outputTransform:
+//   BT = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
+//   AT = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
 constexpr double kG[kIn][kTap] = {{1.0 / 4, 0, 0},
                                   {-1.0 / 6, -1.0 / 6, -1.0 / 6},
                                   {-1.0 / 6, 1.0 / 6, -1.0 / 6},
                                   {1.0 / 24, 1.0 / 12, 1.0 / 6},
                                   {1.0 / 24, -1.0 / 12, 1.0 / 6},
                                   {0, 0, 1}};
-constexpr double kAT[kOut][kIn] = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
 
-constexpr int64_t kMinChannels = 8;             // fewer input or output channels: the transforms do not pay
-constexpr int64_t kMinOutput = 8;               // smaller output planes (either side): direct
-constexpr int64_t kMaxBlockVectors = 3;         // tile vectors per task
-constexpr int64_t kMaxBufferBytes = 1024 * 1024;  // V and M stack buffers of a task
+constexpr int64_t kMinChannels = 8;          // fewer input or output channels: the transforms do not pay
+constexpr int64_t kMinOutput = 8;            // smaller output planes (either side): direct
+constexpr int64_t kMaxBlockVectors = 3;      // tile vectors per task
+constexpr int64_t kStackBytes = 192 * 1024;  // V and M stack buffers of a task
 
 struct Block {
   int64_t firstVector, vectors;  // tile vectors [firstVector, +vectors)
@@ -65,9 +70,13 @@ struct WinogradPlan {
   int64_t tileRows = 0, tileCols = 0;
   int64_t blockVectors = 1;
   std::vector<Block> blocks;
-  std::vector<double> u;  // U[t][c][oc]
+  int64_t count = 1, gemmVectors = 1;  // GEMM register tile: output channels x tile vectors
+  int64_t ocSet = 1, ocSets = 1;       // output channels per task
+  int64_t icChunk = 1, icChunks = 1;   // input channels per V buffer
+  std::vector<double> u;               // U[t][c][oc]
 
   int64_t blockTiles() const { return blockVectors * lanes; }
+  int64_t tasks() const { return batch * tileRows * static_cast<int64_t>(blocks.size()) * ocSets; }
 };
 
 std::optional<WinogradPlan> planWinograd(const KernelContext& ctx) {
@@ -92,9 +101,25 @@ std::optional<WinogradPlan> planWinograd(const KernelContext& ctx) {
   p.tileRows = ceilDiv(p.g.out[1], kOut);
   p.tileCols = ceilDiv(p.g.out[2], kOut);
   int64_t tileVectors = ceilDiv(p.tileCols, p.lanes);
-  int64_t perVector = kPoints * (p.channels + p.outChannels) * p.lanes * 4;
-  p.blockVectors = std::min({kMaxBlockVectors, tileVectors, kMaxBufferBytes / perVector});
-  if (p.blockVectors < 1) return std::nullopt;
+
+  // The block, the channel set and the chunk: M (all of the set) and V (at
+  // least 8 input channels, or all) within kStackBytes.
+  auto bytes = [&](int64_t channels, int64_t vectors) { return kPoints * channels * vectors * p.lanes * 4; };
+  int64_t minChunk = std::min<int64_t>(8, p.channels);
+  p.blockVectors = std::min(kMaxBlockVectors, tileVectors);
+  while (p.blockVectors > 1 && bytes(minChunk + std::min<int64_t>(p.outChannels, 16), p.blockVectors) > kStackBytes)
+    --p.blockVectors;
+  std::tie(p.count, p.gemmVectors) = convTileShape(ctx.target.vectorRegisters, p.outChannels, p.blockVectors);
+  int64_t setFit = (kStackBytes - bytes(minChunk, p.blockVectors)) / bytes(1, p.blockVectors) / p.count * p.count;
+  if (setFit < p.count) return std::nullopt;
+  p.ocSet = std::min(p.outChannels, setFit);
+  p.ocSets = ceilDiv(p.outChannels, p.ocSet);
+  p.ocSet = ceilDiv(ceilDiv(p.outChannels, p.ocSets), p.count) * p.count;  // even sets
+  p.ocSets = ceilDiv(p.outChannels, p.ocSet);
+  p.icChunk = std::clamp<int64_t>((kStackBytes - bytes(p.ocSet, p.blockVectors)) / bytes(1, p.blockVectors), 1,
+                                  p.channels);
+  p.icChunks = ceilDiv(p.channels, p.icChunk);
+  p.icChunk = ceilDiv(p.channels, p.icChunks);  // even chunks
   for (int64_t v = 0; v < tileVectors; v += p.blockVectors)
     p.blocks.push_back({v, std::min(p.blockVectors, tileVectors - v)});
 
@@ -104,16 +129,16 @@ std::optional<WinogradPlan> planWinograd(const KernelContext& ctx) {
   for (int64_t oc = 0; oc < p.outChannels; ++oc)
     for (int64_t c = 0; c < p.channels; ++c) {
       const float* g = wd + (oc * p.channels + c) * kTap * kTap;
-      double gt[kIn][kTap];  // G g
+      double gg[kIn][kTap];  // G g
       for (int i = 0; i < kIn; ++i)
         for (int b = 0; b < kTap; ++b) {
-          gt[i][b] = 0;
-          for (int a = 0; a < kTap; ++a) gt[i][b] += kG[i][a] * g[a * kTap + b];
+          gg[i][b] = 0;
+          for (int a = 0; a < kTap; ++a) gg[i][b] += kG[i][a] * g[a * kTap + b];
         }
       for (int i = 0; i < kIn; ++i)
         for (int j = 0; j < kIn; ++j) {
           double v = 0;
-          for (int b = 0; b < kTap; ++b) v += gt[i][b] * kG[j][b];
+          for (int b = 0; b < kTap; ++b) v += gg[i][b] * kG[j][b];
           p.u[static_cast<size_t>(((i * kIn + j) * p.channels + c) * p.outChannels + oc)] = v;
         }
     }
@@ -122,7 +147,8 @@ std::optional<WinogradPlan> planWinograd(const KernelContext& ctx) {
 
 class WinogradKernel {
  public:
-  WinogradKernel(KernelContext& ctx, const WinogradPlan& p) : ctx_(ctx), b_(ctx.b), p_(p), g_(p.g), out_(ctx, DType::F32) {
+  WinogradKernel(KernelContext& ctx, const WinogradPlan& p)
+      : ctx_(ctx), b_(ctx.b), p_(p), g_(p.g), out_(ctx, DType::F32) {
     vec_ = llvm::FixedVectorType::get(b_.getFloatTy(), static_cast<unsigned>(p.lanes));
     llvm::Function* fn = b_.GetInsertBlock()->getParent();
     llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
@@ -132,24 +158,32 @@ class WinogradKernel {
       return a;
     };
     int64_t tiles = p.blockTiles();
-    stagedRow_ = rowFor(p.blocks.front());
-    stage_ = buffer(kIn * stagedRow_.pitch);
-    v_ = buffer(kPoints * p.channels * tiles);
-    m_ = buffer(kPoints * p.outChannels * tiles);
+    stage_ = buffer(kIn * rowFor(p.blocks.front()).pitch);
+    v_ = buffer(kPoints * p.icChunk * tiles);
+    m_ = buffer(kPoints * p.ocSet * tiles);
     u_ = convir::floatTable(ctx, DType::F32, p.u, "winograd_u");
   }
 
   void emit() {
     using namespace convir;
     int64_t nblocks = static_cast<int64_t>(p_.blocks.size());
-    std::vector<int64_t> extents = {p_.batch, p_.tileRows, nblocks};
-    ctx_.parallelFor(p_.batch * p_.tileRows * nblocks, [&](llvm::Value* t) {
+    std::vector<int64_t> extents = {p_.batch, p_.tileRows, nblocks, p_.ocSets};
+    ctx_.parallelFor(p_.tasks(), [&](llvm::Value* t) {
       std::vector<llvm::Value*> idx = splitIndex(ctx_, t, extents);
       n_ = idx[0];
       tileRow_ = idx[1];
+      oc0_ = mul(ctx_, idx[3], p_.ocSet);
+      int64_t lastSet = p_.outChannels - (p_.ocSets - 1) * p_.ocSet;
+      auto emitSet = [&](const Block& bl) {
+        if (lastSet == p_.ocSet) return emitBlock(bl, p_.ocSet);
+        llvm::Value* isLast = b_.CreateICmpEQ(idx[3], ctx_.i64(p_.ocSets - 1));
+        ctx_.ifThen(isLast, [&] { emitBlock(bl, lastSet); });
+        ctx_.ifThen(b_.CreateNot(isLast), [&] { emitBlock(bl, p_.ocSet); });
+      };
       for (int64_t k = 0; k < nblocks; ++k) {
-        if (nblocks == 1) emitBlock(p_.blocks[0]);
-        else ctx_.ifThen(b_.CreateICmpEQ(idx[2], ctx_.i64(k)), [&] { emitBlock(p_.blocks[static_cast<size_t>(k)]); });
+        const Block& bl = p_.blocks[static_cast<size_t>(k)];
+        if (nblocks == 1) emitSet(bl);
+        else ctx_.ifThen(b_.CreateICmpEQ(idx[2], ctx_.i64(k)), [&] { emitSet(bl); });
       }
     });
   }
@@ -169,62 +203,78 @@ class WinogradKernel {
   void storeVec(llvm::Value* v, llvm::Value* buf, llvm::Value* index) const {
     b_.CreateAlignedStore(v, ctx_.elementPtr(DType::F32, buf, index), llvm::Align(4));
   }
-
-  // out[r] = sum over k of m[r][k] in[k], with the constant matrix m.
-  template <size_t R, size_t K>
-  std::vector<llvm::Value*> apply(const double (&m)[R][K], const std::vector<llvm::Value*>& in) const {
-    std::vector<llvm::Value*> out;
-    for (size_t r = 0; r < R; ++r) {
-      llvm::Value* acc = nullptr;
-      for (size_t k = 0; k < K; ++k) {
-        double c = m[r][k];
-        if (c == 0) continue;
-        llvm::Value* x = in[k];
-        if (!acc) {
-          acc = c == 1 ? x : c == -1 ? b_.CreateFNeg(x) : b_.CreateFMul(splat(c), x);
-        } else if (c == 1) {
-          acc = b_.CreateFAdd(acc, x);
-        } else if (c == -1) {
-          acc = b_.CreateFSub(acc, x);
-        } else {
-          acc = convir::fmulAdd(ctx_, splat(c), x, acc);
-        }
-      }
-      out.push_back(acc ? acc : llvm::Constant::getNullValue(vec_));
-    }
-    return out;
-  }
   llvm::Value* splat(double c) const {
     return b_.CreateVectorSplat(static_cast<unsigned>(p_.lanes), llvm::ConstantFP::get(b_.getFloatTy(), c));
   }
+  llvm::Value* fma(double c, llvm::Value* x, llvm::Value* y) const { return convir::fmulAdd(ctx_, splat(c), x, y); }
+  llvm::Value* addv(llvm::Value* x, llvm::Value* y) const { return b_.CreateFAdd(x, y); }
+  llvm::Value* subv(llvm::Value* x, llvm::Value* y) const { return b_.CreateFSub(x, y); }
 
-  // 2-D transform of a K x K block (row-major) by the matrix m (R x K): m X mT.
-  template <size_t R, size_t K>
-  std::vector<llvm::Value*> transform2d(const double (&m)[R][K], const std::vector<llvm::Value*>& x) const {
-    std::vector<std::vector<llvm::Value*>> cols(K);  // column j of m X
-    for (size_t j = 0; j < K; ++j) {
+  // BT d for one column d[0..5].
+  std::vector<llvm::Value*> inputTransform(const std::vector<llvm::Value*>& d) const {
+    llvm::Value* d13 = subv(d[1], d[3]);
+    llvm::Value* d42 = subv(d[4], d[2]);
+    return {fma(4, d[0], fma(-5, d[2], d[4])),
+            fma(-4, addv(d[1], d[2]), addv(d[3], d[4])),
+            fma(4, subv(d[1], d[2]), subv(d[4], d[3])),
+            fma(-2, d13, d42),
+            fma(2, d13, d42),
+            fma(4, d[1], fma(-5, d[3], d[5]))};
+  }
+  // AT m for one column m[0..5].
+  std::vector<llvm::Value*> outputTransform(const std::vector<llvm::Value*>& m) const {
+    llvm::Value* s12 = addv(m[1], m[2]);
+    llvm::Value* d12 = subv(m[1], m[2]);
+    llvm::Value* s34 = addv(m[3], m[4]);
+    llvm::Value* d34 = subv(m[3], m[4]);
+    return {addv(addv(m[0], s12), s34), fma(2, d34, d12), fma(4, s34, s12), addv(fma(8, d34, d12), m[5])};
+  }
+  // T X TT for a 6x6 block X (row-major) and the 1-D transform T.
+  template <typename Transform>
+  std::vector<llvm::Value*> transform2d(const std::vector<llvm::Value*>& x, Transform t) const {
+    std::vector<std::vector<llvm::Value*>> cols(kIn);  // column j of T X
+    for (int j = 0; j < kIn; ++j) {
       std::vector<llvm::Value*> col;
-      for (size_t i = 0; i < K; ++i) col.push_back(x[i * K + j]);
-      cols[j] = apply(m, col);
+      for (int i = 0; i < kIn; ++i) col.push_back(x[static_cast<size_t>(i * kIn + j)]);
+      cols[static_cast<size_t>(j)] = t(col);
     }
-    std::vector<llvm::Value*> out(R * R);
-    for (size_t i = 0; i < R; ++i) {
+    size_t rows = cols[0].size();
+    std::vector<llvm::Value*> out;
+    for (size_t i = 0; i < rows; ++i) {
       std::vector<llvm::Value*> row;
-      for (size_t j = 0; j < K; ++j) row.push_back(cols[j][i]);
-      std::vector<llvm::Value*> r = apply(m, row);
-      for (size_t j = 0; j < R; ++j) out[i * R + j] = r[j];
+      for (int j = 0; j < kIn; ++j) row.push_back(cols[static_cast<size_t>(j)][i]);
+      for (llvm::Value* v : t(row)) out.push_back(v);
     }
     return out;
   }
 
-  void emitBlock(const Block& bl) {
+  // One task: tile row, block, output channels [oc0, oc0 + setSize).
+  void emitBlock(const Block& bl, int64_t setSize) {
+    using namespace convir;
+    if (p_.icChunks == 1) {
+      emitChunk(bl, setSize, ctx_.i64(0), ctx_.i64(0), ctx_.i64(p_.channels));
+    } else {
+      loopNoUnroll(ctx_, 0, p_.icChunks, [&](llvm::Value* chunk) {
+        llvm::Value* c0 = mul(ctx_, chunk, p_.icChunk);
+        llvm::Value* count = ctx_.i64(p_.icChunk);
+        if (p_.channels % p_.icChunk != 0) {
+          llvm::Value* rest = b_.CreateSub(ctx_.i64(p_.channels), c0);
+          count = b_.CreateSelect(b_.CreateICmpSLT(rest, count), rest, count);
+        }
+        emitChunk(bl, setSize, chunk, c0, count);
+      });
+    }
+    emitOutput(bl, setSize);
+  }
+
+  // Input channels [c0, c0 + count) of a chunk: V, then M += U V.
+  void emitChunk(const Block& bl, int64_t setSize, llvm::Value* chunk, llvm::Value* c0, llvm::Value* count) {
     using namespace convir;
     int64_t tiles = p_.blockTiles();
     StagedRow st = rowFor(bl);
-
-    // 1. Input transform into V[t][c][tiles].
     llvm::Value* ihBase = add(ctx_, mul(ctx_, tileRow_, kOut), -g_.padBegin[1]);
-    loopNoUnroll(ctx_, 0, p_.channels, [&](llvm::Value* c) {
+    loopNoUnroll(ctx_, count, [&](llvm::Value* cl) {
+      llvm::Value* c = add(ctx_, c0, cl);
       for (int64_t i = 0; i < kIn; ++i) {
         llvm::Value* ih = add(ctx_, ihBase, i);
         llvm::Value* dst = ctx_.i64(i * st.pitch);
@@ -240,42 +290,92 @@ class WinogradKernel {
         std::vector<llvm::Value*> d;
         for (int64_t i = 0; i < kIn; ++i)
           for (int64_t j = 0; j < kIn; ++j) d.push_back(loadVec(stage_, add(ctx_, lane0, i * st.pitch + st.tapOffset(j))));
-        std::vector<llvm::Value*> v = transform2d(kBT, d);
+        std::vector<llvm::Value*> v = transform2d(d, [&](const auto& col) { return inputTransform(col); });
         for (int64_t t = 0; t < kPoints; ++t)
-          storeVec(v[static_cast<size_t>(t)], v_, add(ctx_, mul(ctx_, add(ctx_, c, t * p_.channels), tiles), lane0));
+          storeVec(v[static_cast<size_t>(t)], v_, add(ctx_, mul(ctx_, add(ctx_, cl, t * p_.icChunk), tiles), lane0));
       });
     });
 
-    // 2. M[t][oc][tiles] = sum over c of U[t][c][oc] V[t][c][tiles].
-    auto [count, vectors] = convTileShape(ctx_.target.vectorRegisters, p_.outChannels, bl.vectors);
     loopNoUnroll(ctx_, 0, kPoints, [&](llvm::Value* t) {
-      int64_t full = p_.outChannels / count, tail = p_.outChannels % count;
-      auto gemm = [&](llvm::Value* oc0, int64_t cnt, int64_t col, int64_t vecs) {
-        emitGemmTile(t, oc0, cnt, col, vecs);
-      };
-      for (int64_t col = 0; col < bl.vectors; col += vectors) {
-        int64_t vecs = std::min(vectors, bl.vectors - col);
-        if (full == 1) gemm(ctx_.i64(0), count, col, vecs);
-        else if (full > 1) ctx_.loop(0, full, [&](llvm::Value* k) { gemm(mul(ctx_, k, count), count, col, vecs); });
-        if (tail > 0) gemm(ctx_.i64(full * count), tail, col, vecs);
+      int64_t full = setSize / p_.count, tail = setSize % p_.count;
+      for (int64_t col = 0; col < bl.vectors; col += p_.gemmVectors) {
+        int64_t vecs = std::min(p_.gemmVectors, bl.vectors - col);
+        auto gemm = [&](llvm::Value* ocInSet, int64_t cnt) { emitGemmTile(chunk, c0, count, t, ocInSet, cnt, col, vecs); };
+        if (full == 1) gemm(ctx_.i64(0), p_.count);
+        else if (full > 1) ctx_.loop(0, full, [&](llvm::Value* k) { gemm(mul(ctx_, k, p_.count), p_.count); });
+        if (tail > 0) gemm(ctx_.i64(full * p_.count), tail);
       }
     });
+  }
 
-    // 3. Output transform, bias, store.
-    ctx_.loop(0, p_.outChannels, [&](llvm::Value* oc) {
-      llvm::Value* bias = p_.hasBias ? b_.CreateVectorSplat(static_cast<unsigned>(p_.lanes), ctx_.load(DType::F32, ctx_.input(2), oc))
+  // One GEMM register tile at point t: channels [ocInSet, +count) of the set x
+  // tile vectors [col, +vectors) of the block, over the chunk's `inputs` input
+  // channels from c0.
+  void emitGemmTile(llvm::Value* chunk, llvm::Value* c0, llvm::Value* inputs, llvm::Value* t, llvm::Value* ocInSet,
+                    int64_t count, int64_t col, int64_t vectors) {
+    using namespace convir;
+    int64_t lanes = p_.lanes, tiles = p_.blockTiles();
+    llvm::Function* fn = b_.GetInsertBlock()->getParent();
+    llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
+    auto mAt = [&](int64_t j, int64_t v) {
+      return add(ctx_, mul(ctx_, add(ctx_, add(ctx_, mul(ctx_, t, p_.ocSet), ocInSet), j), tiles), (col + v) * lanes);
+    };
+    std::vector<llvm::AllocaInst*> acc;
+    for (int64_t i = 0; i < count * vectors; ++i) acc.push_back(entry.CreateAlloca(vec_));
+    auto zero = [&] {
+      for (llvm::AllocaInst* a : acc) b_.CreateStore(llvm::Constant::getNullValue(vec_), a);
+    };
+    if (p_.icChunks == 1) {
+      zero();
+    } else {
+      llvm::Value* first = b_.CreateICmpEQ(chunk, ctx_.i64(0));
+      ctx_.ifThen(first, zero);
+      ctx_.ifThen(b_.CreateNot(first), [&] {
+        for (int64_t j = 0; j < count; ++j)
+          for (int64_t v = 0; v < vectors; ++v) b_.CreateStore(loadVec(m_, mAt(j, v)), acc[static_cast<size_t>(j * vectors + v)]);
+      });
+    }
+    llvm::Value* vPanel = mul(ctx_, mul(ctx_, t, p_.icChunk), tiles);  // V[t][0][0]
+    llvm::Value* ocFirst = add(ctx_, oc0_, ocInSet);
+    loopNoUnroll(ctx_, inputs, [&](llvm::Value* cl) {
+      std::vector<llvm::Value*> xv;
+      for (int64_t v = 0; v < vectors; ++v)
+        xv.push_back(loadVec(v_, add(ctx_, add(ctx_, vPanel, mul(ctx_, cl, tiles)), (col + v) * lanes)));
+      // U[t][c][oc], c the chunk's first input channel plus cl.
+      llvm::Value* uRow = nest(ctx_, nest(ctx_, t, p_.channels, add(ctx_, c0, cl)), p_.outChannels, ocFirst);
+      for (int64_t j = 0; j < count; ++j) {
+        llvm::Value* wb = b_.CreateVectorSplat(static_cast<unsigned>(lanes), ctx_.load(DType::F32, u_, add(ctx_, uRow, j)));
+        for (int64_t v = 0; v < vectors; ++v) {
+          llvm::AllocaInst* a = acc[static_cast<size_t>(j * vectors + v)];
+          b_.CreateStore(fmulAdd(ctx_, wb, xv[static_cast<size_t>(v)], b_.CreateLoad(vec_, a)), a);
+        }
+      }
+    });
+    for (int64_t j = 0; j < count; ++j)
+      for (int64_t v = 0; v < vectors; ++v)
+        storeVec(b_.CreateLoad(vec_, acc[static_cast<size_t>(j * vectors + v)]), m_, mAt(j, v));
+  }
+
+  // Output transform, bias and store of the set's channels.
+  void emitOutput(const Block& bl, int64_t setSize) {
+    using namespace convir;
+    int64_t tiles = p_.blockTiles();
+    ctx_.loop(0, setSize, [&](llvm::Value* ocInSet) {
+      llvm::Value* oc = add(ctx_, oc0_, ocInSet);
+      llvm::Value* bias = p_.hasBias ? b_.CreateVectorSplat(static_cast<unsigned>(p_.lanes),
+                                                            ctx_.load(DType::F32, ctx_.input(2), oc))
                                      : llvm::Constant::getNullValue(vec_);
       for (int64_t tv = 0; tv < bl.vectors; ++tv) {
         std::vector<llvm::Value*> m;
         for (int64_t t = 0; t < kPoints; ++t)
-          m.push_back(loadVec(m_, add(ctx_, mul(ctx_, add(ctx_, oc, t * p_.outChannels), tiles), tv * p_.lanes)));
-        std::vector<llvm::Value*> y = transform2d(kAT, m);
+          m.push_back(loadVec(m_, add(ctx_, mul(ctx_, add(ctx_, ocInSet, t * p_.ocSet), tiles), tv * p_.lanes)));
+        std::vector<llvm::Value*> y = transform2d(m, [&](const auto& col) { return outputTransform(col); });
         int64_t col0 = kOut * (bl.firstVector + tv) * p_.lanes;  // output column of lane 0's tile
         for (int64_t r = 0; r < kOut; ++r) {
           llvm::Value* oh = add(ctx_, mul(ctx_, tileRow_, kOut), r);
-          convir::guard(ctx_, g_.out[1] % kOut != 0, [&] { return b_.CreateICmpSLT(oh, ctx_.i64(g_.out[1])); }, [&] {
+          guard(ctx_, g_.out[1] % kOut != 0, [&] { return b_.CreateICmpSLT(oh, ctx_.i64(g_.out[1])); }, [&] {
             std::vector<llvm::Value*> row;
-            for (int64_t j = 0; j < kOut; ++j) row.push_back(b_.CreateFAdd(y[static_cast<size_t>(r * kOut + j)], bias));
+            for (int64_t j = 0; j < kOut; ++j) row.push_back(addv(y[static_cast<size_t>(r * kOut + j)], bias));
             std::vector<llvm::Value*> cols = interleave(row);
             llvm::Value* yRow = mul(ctx_, nest(ctx_, nest(ctx_, n_, p_.outChannels, oc), g_.out[1], oh), g_.out[2]);
             for (int64_t u = 0; u < kOut; ++u) {
@@ -293,40 +393,6 @@ class WinogradKernel {
         }
       }
     });
-  }
-
-  // One GEMM register tile at point t: channels [oc0, +count) x tile vectors
-  // [col, +vectors) of the block.
-  void emitGemmTile(llvm::Value* t, llvm::Value* oc0, int64_t count, int64_t col, int64_t vectors) {
-    using namespace convir;
-    int64_t lanes = p_.lanes, tiles = p_.blockTiles();
-    llvm::Function* fn = b_.GetInsertBlock()->getParent();
-    llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
-    std::vector<llvm::AllocaInst*> acc;
-    for (int64_t i = 0; i < count * vectors; ++i) {
-      acc.push_back(entry.CreateAlloca(vec_));
-      b_.CreateStore(llvm::Constant::getNullValue(vec_), acc.back());
-    }
-    llvm::Value* vPanel = mul(ctx_, mul(ctx_, t, p_.channels), tiles);    // V[t][0][0]
-    llvm::Value* uPanel = mul(ctx_, mul(ctx_, t, p_.channels), p_.outChannels);  // U[t][0][0]
-    loopNoUnroll(ctx_, 0, p_.channels, [&](llvm::Value* c) {
-      std::vector<llvm::Value*> xv;
-      for (int64_t v = 0; v < vectors; ++v)
-        xv.push_back(loadVec(v_, add(ctx_, add(ctx_, vPanel, mul(ctx_, c, tiles)), (col + v) * lanes)));
-      llvm::Value* uRow = add(ctx_, add(ctx_, uPanel, mul(ctx_, c, p_.outChannels)), oc0);
-      for (int64_t j = 0; j < count; ++j) {
-        llvm::Value* w = ctx_.load(DType::F32, u_, add(ctx_, uRow, j));
-        llvm::Value* wb = b_.CreateVectorSplat(static_cast<unsigned>(lanes), w);
-        for (int64_t v = 0; v < vectors; ++v) {
-          llvm::AllocaInst* a = acc[static_cast<size_t>(j * vectors + v)];
-          b_.CreateStore(fmulAdd(ctx_, wb, xv[static_cast<size_t>(v)], b_.CreateLoad(vec_, a)), a);
-        }
-      }
-    });
-    for (int64_t j = 0; j < count; ++j)
-      for (int64_t v = 0; v < vectors; ++v)
-        storeVec(b_.CreateLoad(vec_, acc[static_cast<size_t>(j * vectors + v)]), m_,
-                 add(ctx_, mul(ctx_, add(ctx_, add(ctx_, mul(ctx_, t, p_.outChannels), oc0), j), tiles), (col + v) * lanes));
   }
 
   // The 4 columns of a tile row (vectors across tiles) as consecutive output
@@ -356,9 +422,8 @@ class WinogradKernel {
   const WindowGeometry& g_;
   ConvOutput out_;
   llvm::FixedVectorType* vec_;
-  StagedRow stagedRow_;
   llvm::Value *stage_ = nullptr, *v_ = nullptr, *m_ = nullptr, *u_ = nullptr;
-  llvm::Value *n_ = nullptr, *tileRow_ = nullptr;
+  llvm::Value *n_ = nullptr, *tileRow_ = nullptr, *oc0_ = nullptr;
 };
 
 }  // namespace
@@ -366,7 +431,7 @@ class WinogradKernel {
 bool emitWinogradConv(KernelContext& ctx) {
   std::optional<WinogradPlan> p = planWinograd(ctx);
   if (!p) return false;
-  if (p->batch * p->tileRows == 0) return true;
+  if (p->tasks() == 0) return true;
   WinogradKernel(ctx, *p).emit();
   return true;
 }
