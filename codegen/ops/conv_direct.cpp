@@ -25,7 +25,7 @@
 #include <llvm/IR/Function.h>
 
 #include <algorithm>
-#include <cstdlib>
+#include <map>
 
 #include "codegen/ops/conv_geometry.h"
 #include "codegen/ops/conv_ir.h"
@@ -60,10 +60,38 @@ std::pair<int64_t, int64_t> convTileShape(int64_t regs, int64_t ocPerGroup, int6
 
 namespace {
 
+// Depthwise register tile (rows r, column vectors v) for a kh x kw kernel of
+// row stride sh and dilation dh: r x v accumulators, v input vectors and a
+// broadcast weight fit the registers. Each input row vector loaded serves
+// every output row of the tile that reads it, so taller tiles load less; the
+// same core model as convTileShape, where each accumulator takes kh x kw FMAs
+// in a chain.
+std::pair<int64_t, int64_t> depthwiseTileShape(int64_t regs, int64_t kh, int64_t kw, int64_t sh, int64_t dh,
+                                               int64_t rowVectors, int64_t maxRows) {
+  constexpr double kFmaPipes = 2, kLoadPorts = 2, kFmaLatency = 4;
+  std::pair<int64_t, int64_t> best{1, 1};
+  double bestScore = -1;
+  for (int64_t r = 1; r <= std::max<int64_t>(1, maxRows); ++r) {
+    int64_t v = std::min(rowVectors, (regs - 1) / (r + 1));
+    if (v < 1) break;
+    int64_t inputRows = (r - 1) * sh + (kh - 1) * dh + 1;
+    double fmas = static_cast<double>(r * kh * kw * v);
+    double loads = static_cast<double>(std::min(inputRows, r * kh) * kw * v + r * kh * kw);
+    double rate = fmas / std::max({fmas / kFmaPipes, loads / kLoadPorts, kFmaLatency * static_cast<double>(kh * kw)});
+    double score = rate - 0.001 * loads / fmas;
+    if (score > bestScore) {
+      bestScore = score;
+      best = {r, v};
+    }
+  }
+  return best;
+}
+
 constexpr int64_t kStageBytes = 12 * 1024;       // staged rows of one input-channel chunk
 constexpr int64_t kWholeStageBytes = 24 * 1024;  // one chunk of all input channels when they fit this
 constexpr int64_t kAccBytes = 16 * 1024;         // partial sums kept between chunks
 constexpr int64_t kMaxRows = 8;                  // output rows per task
+constexpr int64_t kMaxRowTile = 4;               // output rows per depthwise register tile
 constexpr int64_t kMinTasks = 32;                // split the output channels below this many tasks
 constexpr int64_t kMaxUnrolledTaps = 16;         // wider kernels loop over kw at run time
 constexpr int64_t kMaxEdgeTiles = 4;             // direct mode: masked tiles per row, else staged
@@ -79,7 +107,8 @@ struct DirectPlan {
   int64_t outCols = 0;                     // columns computed per row: OW rounded up to lanes
   bool staged = false;
   int64_t interiorBegin = 0, interiorEnd = 0;  // direct: the full tiles that need no masks
-  int64_t rows = 1, rowBlocks = 1;             // output rows per task
+  int64_t rowTile = 1;                         // depthwise: output rows per register tile
+  int64_t rows = 1, rowBlocks = 1;             // output rows per task (a multiple of rowTile)
   int64_t band = 1;                            // staged: input rows per (input channel, kd)
   int64_t icChunk = 1, icChunks = 1;
   int64_t ocSet = 1, ocSets = 1;
@@ -87,6 +116,8 @@ struct DirectPlan {
   StagedRow row;
 
   int64_t width() const { return vectors * lanes; }
+  // One input and one output channel per group, 1-D or 2-D: tiles of several rows.
+  bool depthwise() const { return icPerGroup == 1 && ocPerGroup == 1 && g.kernel[0] == 1; }
   int64_t stageElems() const { return staged ? icChunk * g.kernel[0] * band * row.pitch : 0; }
   int64_t accElems() const { return icChunks > 1 ? rows * ocSet * outCols : 0; }
 };
@@ -114,7 +145,14 @@ DirectPlan planDirect(KernelContext& ctx) {
   int64_t ow = g.out[2], oh = g.out[1];
 
   int64_t rowVectors = std::max<int64_t>(1, ceilDiv(ow, p.lanes));
-  std::tie(p.count, p.vectors) = convTileShape(ctx.target.vectorRegisters, p.ocPerGroup, rowVectors);
+  if (p.depthwise()) {
+    std::tie(p.rowTile, p.vectors) =
+        depthwiseTileShape(ctx.target.vectorRegisters, g.kernel[1], g.kernel[2], g.stride[1], g.dilation[1], rowVectors,
+                           std::min(kMaxRowTile, oh));
+    p.count = 1;
+  } else {
+    std::tie(p.count, p.vectors) = convTileShape(ctx.target.vectorRegisters, p.ocPerGroup, rowVectors);
+  }
   int64_t width = p.width();
   p.fullTiles = ow / width;
   p.tailVectors = ceilDiv(ow - p.fullTiles * width, p.lanes);
@@ -133,10 +171,10 @@ DirectPlan planDirect(KernelContext& ctx) {
   auto perIc = [&](int64_t r) { return g.kernel[0] * bandOf(r) * p.row.pitch * p.esize; };
   // Several rows per task when all input channels stage at once: consecutive
   // rows share staged input rows. Prefer a row count dividing OH.
-  p.rows = 1;
-  if (p.staged && perIc(1) * p.icPerGroup <= kWholeStageBytes) {
-    int64_t largest = 1, dividing = 1;
-    for (int64_t r = 2; r <= std::min(kMaxRows, oh); ++r) {
+  p.rows = p.rowTile;
+  if (p.staged && perIc(p.rowTile) * p.icPerGroup <= kWholeStageBytes) {
+    int64_t largest = p.rowTile, dividing = p.rowTile;
+    for (int64_t r = 2 * p.rowTile; r <= std::max(p.rowTile, std::min(kMaxRows, oh)); r += p.rowTile) {
       if (perIc(r) * p.icPerGroup > kWholeStageBytes || outer * ceilDiv(oh, r) < kMinTasks) break;
       largest = r;
       if (oh % r == 0) dividing = r;
@@ -248,7 +286,8 @@ class DirectConv {
   void emitChunk(int64_t setSize, const Chunk& chunk) {
     using namespace convir;
     if (p_.staged) stageChunk(chunk);
-    forEach(ctx_, p_.rows, [&](llvm::Value* r) {
+    forEach(ctx_, p_.rows / p_.rowTile, [&](llvm::Value* rt) {
+      llvm::Value* r = mul(ctx_, rt, p_.rowTile);  // the tile's first row in the task
       llvm::Value* oh = add(ctx_, task_.oh0, r);
       guard(ctx_, g_.out[1] % p_.rows != 0, [&] { return b_.CreateICmpSLT(oh, ctx_.i64(g_.out[1])); }, [&] {
         int64_t full = setSize / p_.count, tail = setSize % p_.count;
@@ -358,8 +397,56 @@ class DirectConv {
                                llvm::Constant::getNullValue(vec_));
   }
 
+  // Depthwise reduction of a tile of rowTile output rows from at.oh of channel
+  // oc (its own input channel): taps grouped by the input row they read, so
+  // that each input vector loaded feeds every tile row that uses it.
+  void reduceDepthwise(const TileAt& at, llvm::Value* oc, const std::vector<llvm::AllocaInst*>& acc, int64_t vectors,
+                       bool unrollTaps) {
+    using namespace convir;
+    int64_t sh = g_.stride[1], dh = g_.dilation[1], kwCount = g_.kernel[2];
+    std::map<int64_t, std::vector<std::pair<int64_t, int64_t>>> byRow;  // row offset -> (tile row, kh)
+    for (int64_t rr = 0; rr < p_.rowTile; ++rr)
+      for (int64_t kh = 0; kh < g_.kernel[1]; ++kh) byRow[rr * sh + kh * dh].push_back({rr, kh});
+    bool checkRows = checkH_ || g_.out[1] % p_.rowTile != 0;
+    llvm::Value* id = inputDepth(ctx_.i64(0));
+    guard(ctx_, checkD_, [&] { return inRange(ctx_, id, 0, g_.in[0]); }, [&] {
+      for (const auto& [delta, uses] : byRow) {
+        llvm::Value* ih = add(ctx_, inputRow(at.oh, ctx_.i64(0)), delta);
+        guard(ctx_, checkRows, [&] { return inRange(ctx_, ih, 0, g_.in[1]); }, [&] {
+          llvm::Value *srow = nullptr, *xrow = nullptr;
+          if (p_.staged) srow = add(ctx_, mul(ctx_, add(ctx_, mul(ctx_, at.r, sh), delta), p_.row.pitch), at.col);
+          else xrow = xRow(oc, id, ih);
+          auto tap = [&](llvm::Value* kw, int64_t kwConst) {
+            std::vector<llvm::Value*> xv;
+            bool any = false;
+            for (int64_t v = 0; v < vectors; ++v) {
+              xv.push_back(tapInput(at, srow, xrow, kw, kwConst, v));
+              any = any || xv.back();
+            }
+            if (!any) return;
+            for (auto [rr, kh] : uses) {
+              // W is (C, 1, kh, kw).
+              llvm::Value* w = ctx_.load(p_.dt, ctx_.input(1), add(ctx_, mul(ctx_, oc, g_.kernel[1] * kwCount), add(ctx_, kw, kh * kwCount)));
+              llvm::Value* wb = b_.CreateVectorSplat(static_cast<unsigned>(p_.lanes), w);
+              for (int64_t v = 0; v < vectors; ++v) {
+                if (!xv[v]) continue;
+                llvm::AllocaInst* slot = acc[rr * vectors + v];
+                b_.CreateStore(fmulAdd(ctx_, wb, xv[v], b_.CreateLoad(vec_, slot)), slot);
+              }
+            }
+          };
+          if (unrollTaps) {
+            for (int64_t kw = 0; kw < kwCount; ++kw) tap(ctx_.i64(kw), kw);
+          } else {
+            ctx_.loop(0, kwCount, [&](llvm::Value* kw) { tap(kw, -1); });
+          }
+        });
+      }
+    });
+  }
+
   // One register tile: channels [ocInSet, +count) of the set, `vectors`
-  // vectors of columns from at.col.
+  // vectors of columns from at.col, rowTile rows from at.oh.
   void emitTile(const Chunk& chunk, const TileAt& at, llvm::Value* ocInSet, int64_t count, int64_t vectors) {
     using namespace convir;
     int64_t lanes = p_.lanes;
@@ -367,8 +454,9 @@ class DirectConv {
     llvm::Value* oc = add(ctx_, mul(ctx_, task_.group, p_.ocPerGroup), ocLocal);  // global
     llvm::Function* fn = b_.GetInsertBlock()->getParent();
     llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
+    // Accumulators (tile row rr, channel j, vector v) at (rr * count + j) * vectors + v.
     std::vector<llvm::AllocaInst*> acc;
-    for (int64_t i = 0; i < count * vectors; ++i) acc.push_back(entry.CreateAlloca(vec_));
+    for (int64_t i = 0; i < p_.rowTile * count * vectors; ++i) acc.push_back(entry.CreateAlloca(vec_));
 
     // Partial sums of (row r, channel j of the tile, vector v) between chunks.
     auto accAt = [&](int64_t j, int64_t v) {
@@ -379,7 +467,8 @@ class DirectConv {
       for (int64_t j = 0; j < count; ++j) {
         llvm::Value* bj = p_.hasBias ? ctx_.load(p_.dt, ctx_.input(2), add(ctx_, oc, j)) : ctx_.constant(p_.dt, 0);
         llvm::Value* splat = b_.CreateVectorSplat(static_cast<unsigned>(lanes), bj);
-        for (int64_t v = 0; v < vectors; ++v) b_.CreateStore(splat, acc[j * vectors + v]);
+        for (int64_t rr = 0; rr < p_.rowTile; ++rr)
+          for (int64_t v = 0; v < vectors; ++v) b_.CreateStore(splat, acc[(rr * count + j) * vectors + v]);
       }
     };
     if (p_.icChunks == 1) {
@@ -396,7 +485,8 @@ class DirectConv {
 
     int64_t taps = g_.kernel[0] * g_.kernel[1] * g_.kernel[2];
     bool unrollTaps = g_.kernel[2] <= kMaxUnrolledTaps || !at.interior;
-    loopNoUnroll(ctx_, chunk.count, [&](llvm::Value* icl) {
+    if (p_.depthwise()) reduceDepthwise(at, oc, acc, vectors, unrollTaps);
+    else loopNoUnroll(ctx_, chunk.count, [&](llvm::Value* icl) {
       llvm::Value* icInGroup = add(ctx_, chunk.ic0, icl);
       llvm::Value* ic = add(ctx_, mul(ctx_, task_.group, p_.icPerGroup), icInGroup);
       // W is (OC, C / group, kd, kh, kw).
@@ -449,20 +539,27 @@ class DirectConv {
 
     auto storeOutput = [&] {
       int64_t yPlane = g_.out[0] * g_.out[1] * g_.out[2];
-      llvm::Value* yRow = nest(ctx_, nest(ctx_, nest(ctx_, nest(ctx_, task_.n, p_.outChannels, oc), g_.out[0], task_.od),
-                                          g_.out[1], at.oh),
-                               g_.out[2], at.col);
-      for (int64_t j = 0; j < count; ++j)
-        for (int64_t v = 0; v < vectors; ++v) {
-          llvm::Value* mask = nullptr;
-          if (at.staticCol >= 0 && at.staticCol + (v + 1) * lanes > g_.out[2]) {
-            std::vector<bool> on;
-            for (int64_t i = 0; i < lanes; ++i) on.push_back(at.staticCol + v * lanes + i < g_.out[2]);
-            if (!on[0]) continue;
-            mask = constMask(on);
-          }
-          out_.store(b_.CreateLoad(vec_, acc[j * vectors + v]), add(ctx_, yRow, j * yPlane + v * lanes), mask);
-        }
+      for (int64_t rr = 0; rr < p_.rowTile; ++rr) {
+        llvm::Value* oh = add(ctx_, at.oh, rr);
+        // Rows of the last tile past OH are computed, not stored.
+        guard(ctx_, rr > 0 && g_.out[1] % p_.rowTile != 0, [&] { return b_.CreateICmpSLT(oh, ctx_.i64(g_.out[1])); }, [&] {
+          llvm::Value* yRow = nest(ctx_, nest(ctx_, nest(ctx_, nest(ctx_, task_.n, p_.outChannels, oc), g_.out[0], task_.od),
+                                              g_.out[1], oh),
+                                   g_.out[2], at.col);
+          for (int64_t j = 0; j < count; ++j)
+            for (int64_t v = 0; v < vectors; ++v) {
+              llvm::Value* mask = nullptr;
+              if (at.staticCol >= 0 && at.staticCol + (v + 1) * lanes > g_.out[2]) {
+                std::vector<bool> on;
+                for (int64_t i = 0; i < lanes; ++i) on.push_back(at.staticCol + v * lanes + i < g_.out[2]);
+                if (!on[0]) continue;
+                mask = constMask(on);
+              }
+              out_.store(b_.CreateLoad(vec_, acc[(rr * count + j) * vectors + v]), add(ctx_, yRow, j * yPlane + v * lanes),
+                         mask);
+            }
+        });
+      }
     };
     if (p_.icChunks == 1) return storeOutput();
     llvm::Value* last = b_.CreateICmpEQ(chunk.index, ctx_.i64(p_.icChunks - 1));

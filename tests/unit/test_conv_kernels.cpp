@@ -339,7 +339,10 @@ TEST(ConvKernels, DepthwiseStride1And2) {
     conv({{1, 3, 6, w + 4}, 3, {5, 5}, {}, {}, {2, 2, 2, 2}, {}, 3});
     conv({{1, 3, 9, 2 * w + 3}, 3, {5, 5}, {2, 1}, {}, {2, 2, 2, 2}, {}, 3});
   }
-  // Many rows per task with a row count that does not divide OH; a multiplier of 2.
+  // 3-D with one depth tap and depth padding; many rows per task with a row
+  // count that does not divide OH; a multiplier of 2.
+  conv({{1, 3, 4, 5, 17}, 3, {1, 3, 3}, {}, {}, {1, 1, 1, 0, 1, 1}, {}, 3});
+  conv({{1, 3, 4, 9, 40}, 3, {1, 5, 5}, {2, 2, 1}, {}, {0, 2, 2, 1, 2, 2}, {}, 3});
   conv({{2, 5, 37, 41}, 5, {3, 3}, {}, {}, {1, 1, 1, 1}, {}, 5});
   conv({{1, 4, 11, 30}, 8, {3, 3}, {2, 2}, {}, {1, 1, 1, 1}, {}, 4});
 }
