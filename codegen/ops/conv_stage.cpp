@@ -18,7 +18,7 @@ void stageScalar(KernelContext& ctx, const StagedRow& st, DType dt, llvm::Value*
   using namespace convir;
   if (lo >= hi) return;
   llvm::IRBuilder<>& b = ctx.b;
-  ctx.loop(lo, hi, [&](llvm::Value* m) {
+  loopScalar(ctx, lo, hi, [&](llvm::Value* m) {
     for (int64_t r = 0; r < st.stride; ++r) {
       llvm::Value* col = add(ctx, mul(ctx, m, st.stride), r - st.padBegin);
       llvm::Value* inside = inRange(ctx, col, 0, st.inWidth);

@@ -285,7 +285,7 @@ class WinogradKernel {
         });
         ctx_.ifThen(b_.CreateNot(inside), [&] { st.emitZeros(ctx_, DType::F32, stage_, dst); });
       }
-      forEach(ctx_, bl.vectors, [&](llvm::Value* tv) {
+      loopNoUnroll(ctx_, 0, bl.vectors, [&](llvm::Value* tv) {
         llvm::Value* lane0 = mul(ctx_, tv, p_.lanes);
         std::vector<llvm::Value*> d;
         for (int64_t i = 0; i < kIn; ++i)
@@ -356,43 +356,58 @@ class WinogradKernel {
         storeVec(b_.CreateLoad(vec_, acc[static_cast<size_t>(j * vectors + v)]), m_, mAt(j, v));
   }
 
-  // Output transform, bias and store of the set's channels.
+  // Output transform, bias and store of the set's channels: a loop over the
+  // tile vectors whose columns all lie inside the row, then the last one of
+  // the row with its columns past OW masked off.
   void emitOutput(const Block& bl, int64_t setSize) {
     using namespace convir;
-    int64_t tiles = p_.blockTiles();
-    ctx_.loop(0, setSize, [&](llvm::Value* ocInSet) {
+    int64_t lastCol0 = kOut * (bl.firstVector + bl.vectors - 1) * p_.lanes;
+    bool maskLast = lastCol0 + kOut * p_.lanes > g_.out[2];
+    int64_t unmasked = bl.vectors - (maskLast ? 1 : 0);
+    loopNoUnroll(ctx_, 0, setSize, [&](llvm::Value* ocInSet) {
       llvm::Value* oc = add(ctx_, oc0_, ocInSet);
       llvm::Value* bias = p_.hasBias ? b_.CreateVectorSplat(static_cast<unsigned>(p_.lanes),
                                                             ctx_.load(DType::F32, ctx_.input(2), oc))
                                      : llvm::Constant::getNullValue(vec_);
-      for (int64_t tv = 0; tv < bl.vectors; ++tv) {
-        std::vector<llvm::Value*> m;
-        for (int64_t t = 0; t < kPoints; ++t)
-          m.push_back(loadVec(m_, add(ctx_, mul(ctx_, add(ctx_, ocInSet, t * p_.ocSet), tiles), tv * p_.lanes)));
-        std::vector<llvm::Value*> y = transform2d(m, [&](const auto& col) { return outputTransform(col); });
-        int64_t col0 = kOut * (bl.firstVector + tv) * p_.lanes;  // output column of lane 0's tile
-        for (int64_t r = 0; r < kOut; ++r) {
-          llvm::Value* oh = add(ctx_, mul(ctx_, tileRow_, kOut), r);
-          guard(ctx_, g_.out[1] % kOut != 0, [&] { return b_.CreateICmpSLT(oh, ctx_.i64(g_.out[1])); }, [&] {
-            std::vector<llvm::Value*> row;
-            for (int64_t j = 0; j < kOut; ++j) row.push_back(addv(y[static_cast<size_t>(r * kOut + j)], bias));
-            std::vector<llvm::Value*> cols = interleave(row);
-            llvm::Value* yRow = mul(ctx_, nest(ctx_, nest(ctx_, n_, p_.outChannels, oc), g_.out[1], oh), g_.out[2]);
-            for (int64_t u = 0; u < kOut; ++u) {
-              int64_t first = col0 + u * p_.lanes;
-              if (first >= g_.out[2]) continue;
-              llvm::Value* mask = nullptr;
-              if (first + p_.lanes > g_.out[2]) {
-                std::vector<llvm::Constant*> bits;
-                for (int64_t i = 0; i < p_.lanes; ++i) bits.push_back(b_.getInt1(first + i < g_.out[2]));
-                mask = llvm::ConstantVector::get(bits);
-              }
-              out_.store(cols[static_cast<size_t>(u)], add(ctx_, yRow, first), mask);
-            }
-          });
-        }
-      }
+      loopNoUnroll(ctx_, 0, unmasked, [&](llvm::Value* tv) { emitOutputVector(bl, ocInSet, oc, bias, tv, -1); });
+      if (maskLast) emitOutputVector(bl, ocInSet, oc, bias, ctx_.i64(bl.vectors - 1), bl.vectors - 1);
     });
+  }
+
+  // Tile vector tv of the block (tvConst >= 0: known here, and its columns
+  // past OW are masked off) for output channel oc.
+  void emitOutputVector(const Block& bl, llvm::Value* ocInSet, llvm::Value* oc, llvm::Value* bias, llvm::Value* tv,
+                        int64_t tvConst) {
+    using namespace convir;
+    int64_t tiles = p_.blockTiles(), lanes = p_.lanes;
+    std::vector<llvm::Value*> m;
+    for (int64_t t = 0; t < kPoints; ++t)
+      m.push_back(loadVec(m_, add(ctx_, mul(ctx_, add(ctx_, ocInSet, t * p_.ocSet), tiles), mul(ctx_, tv, lanes))));
+    std::vector<llvm::Value*> y = transform2d(m, [&](const auto& col) { return outputTransform(col); });
+    // Output column of lane 0's tile.
+    llvm::Value* col0 = mul(ctx_, add(ctx_, tv, bl.firstVector), kOut * lanes);
+    for (int64_t r = 0; r < kOut; ++r) {
+      llvm::Value* oh = add(ctx_, mul(ctx_, tileRow_, kOut), r);
+      guard(ctx_, g_.out[1] % kOut != 0, [&] { return b_.CreateICmpSLT(oh, ctx_.i64(g_.out[1])); }, [&] {
+        std::vector<llvm::Value*> row;
+        for (int64_t j = 0; j < kOut; ++j) row.push_back(addv(y[static_cast<size_t>(r * kOut + j)], bias));
+        std::vector<llvm::Value*> cols = interleave(row);
+        llvm::Value* yRow = mul(ctx_, nest(ctx_, nest(ctx_, n_, p_.outChannels, oc), g_.out[1], oh), g_.out[2]);
+        for (int64_t u = 0; u < kOut; ++u) {
+          llvm::Value* mask = nullptr;
+          if (tvConst >= 0) {
+            int64_t first = kOut * (bl.firstVector + tvConst) * lanes + u * lanes;
+            if (first >= g_.out[2]) continue;
+            if (first + lanes > g_.out[2]) {
+              std::vector<llvm::Constant*> bits;
+              for (int64_t i = 0; i < lanes; ++i) bits.push_back(b_.getInt1(first + i < g_.out[2]));
+              mask = llvm::ConstantVector::get(bits);
+            }
+          }
+          out_.store(cols[static_cast<size_t>(u)], add(ctx_, add(ctx_, yRow, col0), u * lanes), mask);
+        }
+      });
+    }
   }
 
   // The 4 columns of a tile row (vectors across tiles) as consecutive output

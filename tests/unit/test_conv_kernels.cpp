@@ -307,11 +307,11 @@ TEST(ConvKernels, DenseStridedAndDilated) {
 // around the block of 3, padding on any side, output channels around the GEMM
 // tile, input channels in several chunks, output channels in several sets.
 TEST(ConvKernels, Winograd3x3) {
-  for (int64_t w : {8, 9, 33, 96, 97, 130}) {
+  for (int64_t w : {8, 33, 97, 130}) {
     SCOPED_TRACE("width " + std::to_string(w));
     conv({{1, 8, 9, w}, 12, {3, 3}, {}, {}, {1, 1, 1, 1}});
   }
-  for (int64_t oc : {8, 13, 24, 25}) {
+  for (int64_t oc : {8, 13, 25}) {
     SCOPED_TRACE("oc " + std::to_string(oc));
     conv({{2, 16, 11, 40}, oc, {3, 3}, {}, {}, {1, 1, 1, 1}});
   }
@@ -332,7 +332,7 @@ TEST(ConvKernels, InputChannelChunksAndChannelSets) {
 }
 
 TEST(ConvKernels, DepthwiseStride1And2) {
-  for (int64_t w : kFewWidths) {
+  for (int64_t w : {1, 7, 9, 24, 25, 57}) {
     SCOPED_TRACE("width " + std::to_string(w));
     conv({{1, 6, 5, w}, 6, {3, 3}, {}, {}, {1, 1, 1, 1}, {}, 6});
     conv({{1, 4, 7, 2 * w}, 4, {3, 3}, {2, 2}, {}, {1, 1, 1, 1}, {}, 4});
