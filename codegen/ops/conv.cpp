@@ -1,19 +1,20 @@
-// Conv: direct convolution over output rows, 1-D/2-D/3-D, any group count.
+// Conv: the pointwise form (1x1, stride 1, no padding) here; 3x3 stride-1
+// convs with constant weights as Winograd F(4x4, 3x3) (conv_winograd.cpp);
+// every other form in the direct convolution kernel of conv_direct.cpp.
 //
-// One parallel task computes one output row chunk (n, group, od, oh, chunk)
-// for a block of up to kMaxBlock output channels of one group; the block is
-// the innermost task coordinate so that consecutive tasks of a thread reuse
-// the same input rows from cache. The row is covered by register-blocked
+// A pointwise conv maps each spatial position to itself, so its plane is
+// flattened to one long row split into chunks. One parallel task computes one
+// row chunk for a block of up to kMaxBlock output channels of one group; the
+// block is the innermost task coordinate so that consecutive tasks of a thread
+// reuse the same input rows from cache. The row is covered by register-blocked
 // vector tiles (conv_tiles.cpp): loops of interior tiles, and masked tiles at
-// compile-time positions for the padded edges and the row end.
-//
-// Depthwise convs (one input channel per group) get blocks of one channel,
-// whose tiles hold more columns. Pointwise convs (1x1, stride 1, no padding)
-// are flattened to one long row split into chunks.
+// compile-time positions for the row end.
 #include <algorithm>
 
 #include "codegen/kernel_context.h"
 #include "codegen/ops/conv_gemm.h"
+#include "codegen/ops/conv_direct.h"
+#include "codegen/ops/conv_winograd.h"
 #include "codegen/ops/conv_ir.h"
 #include "codegen/ops/conv_plan.h"
 
@@ -64,6 +65,7 @@ ConvPlan planConv(KernelContext& ctx) {
   for (int a = 0; a < kWindowAxes; ++a)
     pointwise = pointwise && p.g.kernel[a] == 1 && p.g.stride[a] == 1 && p.g.padBegin[a] == 0 &&
                 p.g.in[a] == p.g.out[a];
+  p.pointwise = pointwise;
   if (pointwise) {
     int64_t plane = p.g.in[0] * p.g.in[1] * p.g.in[2];
     p.g.in = {1, 1, plane};
@@ -131,6 +133,10 @@ void emitConv(KernelContext& ctx) {
   using namespace convir;
   if (emitPointwiseConvAsGemm(ctx)) return;
   ConvPlan p = planConv(ctx);
+  if (!p.pointwise) {
+    if (emitWinogradConv(ctx)) return;
+    return emitDirectConv(ctx);
+  }
   int64_t block = channelBlock(p.ocPerGroup);
   int64_t fullBlocks = p.ocPerGroup / block, tail = p.ocPerGroup % block;
   int64_t blocks = fullBlocks + (tail ? 1 : 0);

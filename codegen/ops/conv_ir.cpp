@@ -102,8 +102,11 @@ llvm::Value* loadIndex(const KernelContext& ctx, llvm::Value* table, llvm::Value
   return elem->isIntegerTy(64) ? v : ctx.b.CreateSExt(v, ctx.b.getInt64Ty());
 }
 
-void loopNoUnroll(KernelContext& ctx, int64_t lo, int64_t hi, const KernelContext::Body& body) {
-  if (lo >= hi) return;
+namespace {
+// Bottom-tested for (i = lo; i < hi; ++i) with hi > lo, marked not to unroll
+// (and, when `scalar`, not to vectorize).
+void bottomTestedLoop(KernelContext& ctx, llvm::Value* lo, llvm::Value* hi, const KernelContext::Body& body,
+                      bool scalar) {
   llvm::IRBuilder<>& b = ctx.b;
   llvm::LLVMContext& lc = b.getContext();
   llvm::Function* fn = b.GetInsertBlock()->getParent();
@@ -112,19 +115,38 @@ void loopNoUnroll(KernelContext& ctx, int64_t lo, int64_t hi, const KernelContex
   llvm::BasicBlock* exit = llvm::BasicBlock::Create(lc, "tile_exit", fn);
   b.CreateBr(bodyBB);
   b.SetInsertPoint(bodyBB);
-  // Bottom-tested: the range is known non-empty.
   llvm::PHINode* i = b.CreatePHI(b.getInt64Ty(), 2, "i");
-  i->addIncoming(ctx.i64(lo), pre);
+  i->addIncoming(lo, pre);
   body(i);
   llvm::Value* next = b.CreateAdd(i, ctx.i64(1), "", true, true);
   i->addIncoming(next, b.GetInsertBlock());
-  llvm::BranchInst* latch = b.CreateCondBr(b.CreateICmpSLT(next, ctx.i64(hi)), bodyBB, exit);
-  // !{!self, !{"llvm.loop.unroll.disable"}}, the loop ID being self-referential.
-  llvm::MDNode* disable = llvm::MDNode::get(lc, llvm::MDString::get(lc, "llvm.loop.unroll.disable"));
-  llvm::MDNode* id = llvm::MDNode::getDistinct(lc, {nullptr, disable});
+  llvm::BranchInst* latch = b.CreateCondBr(b.CreateICmpSLT(next, hi), bodyBB, exit);
+  // !{!self, !{"llvm.loop.unroll.disable"}[, !{"llvm.loop.vectorize.enable", i1 false}]},
+  // the loop ID being self-referential.
+  std::vector<llvm::Metadata*> ops = {nullptr,
+                                      llvm::MDNode::get(lc, llvm::MDString::get(lc, "llvm.loop.unroll.disable"))};
+  if (scalar)
+    ops.push_back(llvm::MDNode::get(lc, {llvm::MDString::get(lc, "llvm.loop.vectorize.enable"),
+                                         llvm::ConstantAsMetadata::get(b.getFalse())}));
+  llvm::MDNode* id = llvm::MDNode::getDistinct(lc, ops);
   id->replaceOperandWith(0, id);
   latch->setMetadata(llvm::LLVMContext::MD_loop, id);
   b.SetInsertPoint(exit);
+}
+}  // namespace
+
+void loopNoUnroll(KernelContext& ctx, int64_t lo, int64_t hi, const KernelContext::Body& body) {
+  if (lo >= hi) return;
+  bottomTestedLoop(ctx, ctx.i64(lo), ctx.i64(hi), body, false);
+}
+
+void loopNoUnroll(KernelContext& ctx, llvm::Value* count, const KernelContext::Body& body) {
+  bottomTestedLoop(ctx, ctx.i64(0), count, body, false);
+}
+
+void loopScalar(KernelContext& ctx, int64_t lo, int64_t hi, const KernelContext::Body& body) {
+  if (lo >= hi) return;
+  bottomTestedLoop(ctx, ctx.i64(lo), ctx.i64(hi), body, true);
 }
 
 void forEach(KernelContext& ctx, int64_t extent, const KernelContext::Body& body) {

@@ -43,6 +43,11 @@ llvm::Value* loadIndex(const KernelContext& ctx, llvm::Value* table, llvm::Value
 // for loops whose body is already a large register-blocked block, where
 // unrolling only multiplies compile time and code size.
 void loopNoUnroll(KernelContext& ctx, int64_t lo, int64_t hi, const KernelContext::Body& body);
+// The same over [0, count) for a run-time count that is at least 1.
+void loopNoUnroll(KernelContext& ctx, llvm::Value* count, const KernelContext::Body& body);
+// The same, also marked not to vectorize: for short loops of scalar edge work
+// that vector code would only make longer to compile.
+void loopScalar(KernelContext& ctx, int64_t lo, int64_t hi, const KernelContext::Body& body);
 
 // for (i = 0; i < extent; ++i) body(i); a unit extent is just body(0).
 void forEach(KernelContext& ctx, int64_t extent, const KernelContext::Body& body);

@@ -1,5 +1,5 @@
-// The shared plan of the Conv kernel (codegen/ops/conv.cpp) and its output
-// tiles (codegen/ops/conv_tiles.cpp). A tile computes y[n][oc][od][oh][ow]
+// The shared plan of the pointwise Conv kernel (codegen/ops/conv.cpp) and its
+// output tiles (codegen/ops/conv_tiles.cpp). A tile computes y[n][oc][od][oh][ow]
 // for a block of `count` consecutive output channels and a run of ow.
 #pragma once
 
@@ -15,6 +15,7 @@ struct ConvPlan {
   int64_t chunkLen = 0, numChunks = 1;  // columns per task
   int64_t lanes = 1;                    // vector lanes of dt on the target
   bool hasBias = false;
+  bool pointwise = false;  // 1x1, stride 1, no padding: the plane is one row
 };
 
 // One task's output rows: batch n, group, first output channel (global), od, oh.

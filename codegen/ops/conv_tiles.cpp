@@ -19,8 +19,8 @@
 #include <llvm/IR/Function.h>
 
 #include "codegen/ops/conv_ir.h"
+#include "codegen/ops/conv_output.h"
 #include "codegen/ops/conv_plan.h"
-#include "codegen/ops/epilogue.h"
 
 namespace kiln::codegen {
 
@@ -42,8 +42,7 @@ struct TileMasks {
 class TileEmitter {
  public:
   TileEmitter(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows, int64_t vectors)
-      : ctx_(ctx), b_(ctx.b), p_(p), g_(p.g), rows_(rows), vectors_(vectors),
-        epilogue_(ctx, static_cast<int>(ctx.outputShape(0).size()) - 2) {
+      : ctx_(ctx), b_(ctx.b), p_(p), g_(p.g), rows_(rows), vectors_(vectors), out_(ctx, p.dt) {
     elem_ = ctx.llvmType(p.dt);
     vec_ = llvm::FixedVectorType::get(elem_, static_cast<unsigned>(p.lanes));
     align_ = llvm::Align(dtypeSize(p.dt));
@@ -119,11 +118,7 @@ class TileEmitter {
         } else if (masks_.kind == TileMasks::Dynamic) {
           on = b_.CreateICmpSLT(laneColumns(ow, v), splat(ctx_.i64(masks_.end)));
         }
-        value = epilogue_.apply(value, at, on);  // lanes stay in one (n, oc) plane
-        if (on)
-          b_.CreateMaskedStore(value, rawPtr(ctx_.output(0), at), align_, on);
-        else
-          b_.CreateAlignedStore(value, ctx_.elementPtr(p_.dt, ctx_.output(0), at), align_);
+        out_.store(value, at, on);
       }
   }
 
@@ -248,13 +243,13 @@ class TileEmitter {
   const WindowGeometry& g_;
   const ConvRows& rows_;
   int64_t vectors_, stride_;
+  ConvOutput out_;
   bool unrollTaps_;
   llvm::Type* elem_;
   llvm::FixedVectorType* vec_;
   llvm::Align align_;
   TileMasks masks_;
   std::vector<llvm::AllocaInst*> acc_;
-  Epilogue epilogue_;
 };
 
 }  // namespace

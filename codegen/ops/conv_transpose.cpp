@@ -1,166 +1,92 @@
-// ConvTranspose: the adjoint of Conv, computed per output row.
+// ConvTranspose: the adjoint of Conv, 1-D/2-D/3-D, any group count, computed
+// per output row in stride phases.
 //
-// Output row (n, od, oh) of a block of output channels receives input row
-// (id, ih) through kernel tap (kd, kh) exactly when od = id*sd - pd + kd*dd
-// (and likewise for h). For each such tap and input channel the row gets
-//     y[oc][iw * sw + kw * dw - pw] += W[ic][oc][kd][kh][kw] * x[ic][id][ih][iw]
-// over the iw range (computed at compile time per kw) that lands inside the
-// output. Rows are owned by one task, so tasks never write the same element.
-// Strided rows are accumulated phase by phase in a stack buffer (RowStore).
+// Output column ow = q * s + phase (s the stride along W) receives input
+// column iw through tap kw exactly when ow + pad - kw * d = iw * s, that is
+// iw = q + c with c = (phase + pad - kw * d) / s for the taps whose numerator
+// is a multiple of s. So each phase of an output row is a unit-stride
+// correlation over q with a few taps, and the phases interleave into the row.
+// A register tile holds `count` output channels x s phases x `vectors`
+// vectors of q; per input channel and distinct offset c it loads `vectors`
+// input vectors once and feeds every (phase, tap) with that offset from them,
+// then the store interleaves the phases into consecutive output columns.
+// Output rows (and depths) receive input row ih through tap kh when
+// oh + pad - kh * d is a multiple of the stride: a run-time test per tap.
+//
+// Tiles whose taps all read inside the input row run in a loop with plain
+// loads; tiles near the row ends mask the lanes reading outside (static masks
+// at compile-time columns, or run-time masks when there are many).
+#include <llvm/IR/Function.h>
+
 #include <algorithm>
+#include <map>
 
 #include "codegen/kernel_context.h"
 #include "codegen/ops/conv_geometry.h"
 #include "codegen/ops/conv_ir.h"
-#include "codegen/ops/epilogue.h"
+#include "codegen/ops/conv_output.h"
 
 namespace kiln::codegen {
 
 namespace {
 
-constexpr int64_t kMaxBlock = 4;  // output channels accumulated together
+constexpr int64_t kMinTasks = 32;      // split the output channels below this many tasks
+constexpr int64_t kMaxEdgeTiles = 4;   // more masked tiles per row use run-time masks
 
+// The taps of one input offset c: (phase, kw) pairs.
+struct OffsetTaps {
+  int64_t c = 0;
+  std::vector<std::pair<int64_t, int64_t>> taps;
+};
 
 struct TransposePlan {
-  DType dt;
+  DType dt = DType::F32;
   WindowGeometry g;
-  int64_t batch, channels, outChannels, groups, icPerGroup, ocPerGroup;
-  bool hasBias;
+  int64_t batch = 0, channels = 0, outChannels = 0, groups = 1, icPerGroup = 0, ocPerGroup = 0;
+  bool hasBias = false;
+  int64_t lanes = 1, esize = 4, phases = 1;
+  std::vector<OffsetTaps> offsets;  // by input offset along W
+  int64_t count = 1, vectors = 1;   // register tile: channels x phases x vectors of q
+  int64_t qFull = 0;                // q below this: every phase's column is inside the row
+  int64_t qEnd = 0;                 // q up to this: some phase's column is
+  int64_t fullTiles = 0, tailVectors = 0;
+  int64_t interiorBegin = 0, interiorEnd = 0;  // full tiles whose taps read inside the row
+  bool dynamicEdges = false;
+  int64_t ocSet = 1, ocSets = 1, tasks = 0;
+
+  int64_t width() const { return vectors * lanes; }
 };
 
-// The input index feeding output index `o` through tap `k` along axis a, and
-// whether it exists: o + pad - k*d must be a multiple of the stride and the
-// quotient inside the input.
-std::pair<llvm::Value*, llvm::Value*> sourceIndex(const KernelContext& ctx, const WindowGeometry& g,
-                                                  int a, llvm::Value* o, llvm::Value* k) {
-  using namespace convir;
-  llvm::Value* num = add(ctx, o, add(ctx, mul(ctx, k, -g.dilation[a]), g.padBegin[a]));
-  if (g.stride[a] == 1) return {num, inRange(ctx, num, 0, g.in[a])};
-  llvm::Value* i = ctx.b.CreateSDiv(num, ctx.i64(g.stride[a]));
-  llvm::Value* exact = ctx.b.CreateICmpEQ(ctx.b.CreateSRem(num, ctx.i64(g.stride[a])), ctx.i64(0));
-  return {i, ctx.b.CreateAnd(exact, inRange(ctx, i, 0, g.in[a]))};
+// Register tile (channels, vectors): count x phases x vectors accumulators,
+// `vectors` input vectors and one broadcast weight fit the vector registers;
+// the best FMA rate of the same core model as conv_direct.cpp's tiles.
+void chooseTile(TransposePlan& p, int64_t regs, int64_t rowVectors) {
+  constexpr double kFmaPipes = 2, kLoadPorts = 2, kFmaLatency = 4;
+  std::vector<int64_t> perPhase(static_cast<size_t>(p.phases), 0);
+  int64_t pairs = 0;
+  for (const OffsetTaps& o : p.offsets)
+    for (auto [phase, kw] : o.taps) {
+      ++perPhase[static_cast<size_t>(phase)];
+      ++pairs;
+    }
+  int64_t chain = std::max<int64_t>(1, *std::max_element(perPhase.begin(), perPhase.end()));
+  double bestScore = -1;
+  for (int64_t c = 1; c <= std::min(p.ocPerGroup, regs); ++c) {
+    int64_t v = std::min(rowVectors, (regs - 1) / (c * p.phases + 1));
+    if (v < 1) break;
+    double fmas = static_cast<double>(c * pairs * v);
+    double loads = static_cast<double>(static_cast<int64_t>(p.offsets.size()) * v + c * pairs);
+    double rate = fmas / std::max({fmas / kFmaPipes, loads / kLoadPorts, kFmaLatency * static_cast<double>(chain)});
+    double score = rate * (p.ocPerGroup % c == 0 ? 1.0 : 0.95) - 0.001 * loads / std::max<double>(1, fmas);
+    if (score > bestScore) {
+      bestScore = score;
+      p.count = c;
+      p.vectors = v;
+    }
+  }
 }
 
-// Where a block accumulates its output rows. With stride s > 1 the taps of a
-// row write every s-th column, which does not vectorize; the rows are then
-// accumulated in a stack buffer split by phase (column ow lives at
-// (ow % s) * phaseLen + ow / s), where each tap's update is unit-stride, and
-// interleaved into y once at the end.
-struct RowStore {
-  llvm::Value* base;              // y, or the block's stack buffer
-  std::vector<llvm::Value*> row;  // start of each channel's row in `base`
-  int64_t phaseLen = 0;           // buffered: columns per phase, ceil(OW / s)
-
-  // Buffered: where phase r (the columns ow with ow % s == r) starts in a row.
-  int64_t phaseOffset(int64_t r) const { return r * phaseLen; }
-};
-
-constexpr int64_t kMaxRowBufferBytes = 64 * 1024;
-
-void emitChannelBlock(KernelContext& ctx, const TransposePlan& p, int64_t count, llvm::Value* n,
-                      llvm::Value* group, llvm::Value* oclFirst, llvm::Value* od, llvm::Value* oh) {
-  using namespace convir;
-  const WindowGeometry& g = p.g;
-  DType dt = p.dt;
-  int64_t yPlane = g.out[0] * g.out[1] * g.out[2];
-  int64_t taps = g.kernel[0] * g.kernel[1] * g.kernel[2];
-  int64_t s = g.stride[2], ow = g.out[2];
-  llvm::Value* ocFirst = add(ctx, mul(ctx, group, p.ocPerGroup), oclFirst);
-
-  llvm::Value* yRow0 = nest(ctx, nest(ctx, nest(ctx, nest(ctx, n, p.outChannels, ocFirst), g.out[0], od),
-                                      g.out[1], oh),
-                            g.out[2], ctx.i64(0));
-  std::vector<llvm::Value*> yRow, bias;
-  for (int64_t j = 0; j < count; ++j) {
-    yRow.push_back(add(ctx, yRow0, j * yPlane));
-    bias.push_back(p.hasBias ? ctx.load(dt, ctx.input(2), add(ctx, ocFirst, j)) : ctx.constant(dt, 0));
-  }
-
-  RowStore store;
-  int64_t phaseLen = ceilDiv(ow, s);
-  bool buffered = s > 1 && count * s * phaseLen * static_cast<int64_t>(dtypeSize(dt)) <= kMaxRowBufferBytes;
-  if (buffered) {
-    llvm::Function* fn = ctx.b.GetInsertBlock()->getParent();
-    llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
-    store.base = entry.CreateAlloca(llvm::ArrayType::get(ctx.llvmType(dt), static_cast<uint64_t>(count * s * phaseLen)));
-    for (int64_t j = 0; j < count; ++j) store.row.push_back(ctx.i64(j * s * phaseLen));
-    store.phaseLen = phaseLen;
-  } else {
-    store.base = ctx.output(0);
-    store.row = yRow;
-  }
-  int64_t rowLen = buffered ? s * phaseLen : ow;
-  ctx.loop(0, rowLen, [&](llvm::Value* i) {
-    for (int64_t j = 0; j < count; ++j) ctx.store(dt, store.base, add(ctx, store.row[j], i), bias[j]);
-  });
-
-  ctx.loop(0, g.kernel[0], [&](llvm::Value* kd) {
-    auto [id, validD] = sourceIndex(ctx, g, 0, od, kd);
-    ctx.ifThen(validD, [&, id = id] {
-      ctx.loop(0, g.kernel[1], [&](llvm::Value* kh) {
-        auto [ih, validH] = sourceIndex(ctx, g, 1, oh, kh);
-        ctx.ifThen(validH, [&, ih = ih] {
-          ctx.loop(0, p.icPerGroup, [&](llvm::Value* icl) {
-            llvm::Value* ic = add(ctx, mul(ctx, group, p.icPerGroup), icl);
-            llvm::Value* xRow =
-                nest(ctx, nest(ctx, nest(ctx, nest(ctx, n, p.channels, ic), g.in[0], id), g.in[1], ih),
-                     g.in[2], ctx.i64(0));
-            // W is (C, OC / group, k...).
-            llvm::Value* wRow = nest(ctx, nest(ctx, nest(ctx, nest(ctx, ic, p.ocPerGroup, oclFirst),
-                                                         g.kernel[0], kd),
-                                               g.kernel[1], kh),
-                                     g.kernel[2], ctx.i64(0));
-            for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
-              int64_t off = g.tapOffset(2, kw);
-              int64_t lo = std::clamp<int64_t>(ceilDiv(-off, s), 0, g.in[2]);
-              int64_t hi = std::clamp<int64_t>(floorDiv(ow - 1 - off, s) + 1, lo, g.in[2]);
-              if (lo >= hi) continue;
-              // Column iw * s + off = (iw + shift) * s + phase.
-              int64_t phase = off - floorDiv(off, s) * s, shift = floorDiv(off, s);
-              std::vector<llvm::Value*> wv;
-              for (int64_t j = 0; j < count; ++j)
-                wv.push_back(ctx.load(dt, ctx.input(1), add(ctx, wRow, j * taps + kw)));
-              ctx.loop(lo, hi, [&](llvm::Value* iw) {
-                llvm::Value* xv = ctx.load(dt, ctx.input(0), add(ctx, xRow, iw));
-                llvm::Value* col = buffered ? add(ctx, iw, store.phaseOffset(phase) + shift)
-                                            : add(ctx, mul(ctx, iw, s), off);
-                for (int64_t j = 0; j < count; ++j) {
-                  llvm::Value* at = add(ctx, store.row[j], col);
-                  ctx.store(dt, store.base, at, fmulAdd(ctx, wv[j], xv, ctx.load(dt, store.base, at)));
-                }
-              });
-            }
-          });
-        });
-      });
-    });
-  });
-
-  if (buffered) {
-    // Interleave the phases into y: whole groups of s columns, then the rest.
-    int64_t groups = ow / s;
-    ctx.loop(0, groups, [&](llvm::Value* q) {
-      for (int64_t j = 0; j < count; ++j)
-        for (int64_t r = 0; r < s; ++r) {
-          llvm::Value* v = ctx.load(dt, store.base, add(ctx, q, j * s * phaseLen + r * phaseLen));
-          ctx.store(dt, ctx.output(0), add(ctx, add(ctx, yRow[j], mul(ctx, q, s)), r), v);
-        }
-    });
-    for (int64_t c = groups * s; c < ow; ++c)
-      for (int64_t j = 0; j < count; ++j) {
-        llvm::Value* v = ctx.load(dt, store.base, ctx.i64(j * s * phaseLen + (c % s) * phaseLen + c / s));
-        ctx.store(dt, ctx.output(0), add(ctx, yRow[j], c), v);
-      }
-  }
-  // The finished rows, while in cache, through the fused epilogue.
-  Epilogue epilogue(ctx);
-  for (int64_t j = 0; j < count; ++j) applyEpilogueToRow(ctx, epilogue, yRow[j], ow);
-}
-
-}  // namespace
-
-void emitConvTranspose(KernelContext& ctx) {
-  using namespace convir;
+TransposePlan planTranspose(KernelContext& ctx) {
   TransposePlan p;
   p.dt = requireFloatKernel(ctx, ctx.inputDType(0));
   std::vector<int64_t> x = ctx.inputShape(0), w = ctx.inputShape(1), y = ctx.outputShape(0);
@@ -169,33 +95,298 @@ void emitConvTranspose(KernelContext& ctx) {
   p.batch = x[0];
   p.channels = x[1];
   p.outChannels = y[1];
-  if (p.groups <= 0 || w[0] != p.channels || p.channels % p.groups != 0 ||
-      w[1] * p.groups != p.outChannels)
+  if (p.groups <= 0 || w[0] != p.channels || p.channels % p.groups != 0 || w[1] * p.groups != p.outChannels)
     ctx.fail("channels (X {}, W {}x{}, Y {}) do not fit group {}", p.channels, w[0], w[1], p.outChannels,
              p.groups);
   p.icPerGroup = p.channels / p.groups;
   p.ocPerGroup = w[1];
   p.hasBias = ctx.hasInput(2);
   p.g = transposedWindow(ctx, std::vector<int64_t>(w.begin() + 2, w.end()));
+  const WindowGeometry& g = p.g;
+  p.esize = static_cast<int64_t>(dtypeSize(p.dt));
+  p.lanes = ctx.target.vectorBits / 8 / p.esize;
+  int64_t s = g.stride[2];
+  p.phases = s;
 
-  int64_t block = std::min(kMaxBlock, p.ocPerGroup);
-  int64_t fullBlocks = p.ocPerGroup / block, tail = p.ocPerGroup % block;
-  int64_t blocks = fullBlocks + (tail ? 1 : 0);
-  std::vector<int64_t> extents = {p.batch, p.groups, p.g.out[0], p.g.out[1], blocks};
-  int64_t tasks = 1;
-  for (int64_t e : extents) tasks *= e;
-  if (tasks == 0) return;
-  ctx.parallelFor(tasks, [&](llvm::Value* t) {
-    std::vector<llvm::Value*> idx = splitIndex(ctx, t, extents);
-    llvm::Value* oclFirst = mul(ctx, idx[4], block);
-    auto emitBlock = [&](int64_t count) {
-      emitChannelBlock(ctx, p, count, idx[0], idx[1], oclFirst, idx[2], idx[3]);
+  std::map<int64_t, OffsetTaps> byOffset;
+  for (int64_t phase = 0; phase < s; ++phase)
+    for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
+      int64_t num = phase + g.padBegin[2] - kw * g.dilation[2];
+      if (num - floorDiv(num, s) * s != 0) continue;
+      OffsetTaps& o = byOffset[floorDiv(num, s)];
+      o.c = floorDiv(num, s);
+      o.taps.push_back({phase, kw});
+    }
+  for (auto& [c, o] : byOffset) p.offsets.push_back(o);
+
+  int64_t ow = g.out[2];
+  p.qFull = ow / s;
+  p.qEnd = ceilDiv(ow, s);
+  chooseTile(p, ctx.target.vectorRegisters, std::max<int64_t>(1, ceilDiv(p.qEnd, p.lanes)));
+  int64_t width = p.width();
+  p.fullTiles = p.qFull / width;
+  p.tailVectors = ceilDiv(p.qEnd - p.fullTiles * width, p.lanes);
+
+  // Full tiles whose every offset reads inside the input row: q0 + c >= 0 and
+  // q0 + width + c <= IW for every c.
+  int64_t cMin = 0, cMax = 0;
+  if (!p.offsets.empty()) {
+    cMin = p.offsets.front().c;
+    cMax = p.offsets.back().c;
+  }
+  p.interiorBegin = std::min(p.fullTiles, std::max<int64_t>(0, ceilDiv(-cMin, width)));
+  p.interiorEnd = std::clamp<int64_t>(floorDiv(g.in[2] - cMax, width), p.interiorBegin, p.fullTiles);
+  p.dynamicEdges = p.interiorBegin + (p.fullTiles - p.interiorEnd) > kMaxEdgeTiles;
+
+  int64_t rows = p.batch * p.groups * g.out[0] * g.out[1];
+  p.ocSet = p.ocPerGroup;
+  auto tasksFor = [&](int64_t set) { return rows * ceilDiv(p.ocPerGroup, set); };
+  while (tasksFor(p.ocSet) < kMinTasks && p.ocSet > p.count)
+    p.ocSet = std::max(p.count, ceilDiv(p.ocSet / 2, p.count) * p.count);
+  p.ocSets = ceilDiv(p.ocPerGroup, p.ocSet);
+  p.tasks = tasksFor(p.ocSet);
+  return p;
+}
+
+class TransposeKernel {
+ public:
+  TransposeKernel(KernelContext& ctx, const TransposePlan& p) : ctx_(ctx), b_(ctx.b), p_(p), g_(p.g), out_(ctx, p.dt) {
+    elem_ = ctx.llvmType(p.dt);
+    vec_ = llvm::FixedVectorType::get(elem_, static_cast<unsigned>(p.lanes));
+    align_ = llvm::Align(static_cast<uint64_t>(p.esize));
+  }
+
+  void emit() {
+    using namespace convir;
+    std::vector<int64_t> extents = {p_.batch, p_.groups, g_.out[0], g_.out[1], p_.ocSets};
+    ctx_.parallelFor(p_.tasks, [&](llvm::Value* t) {
+      std::vector<llvm::Value*> idx = splitIndex(ctx_, t, extents);
+      row_ = Row{idx[0], idx[1], idx[2], idx[3], mul(ctx_, idx[4], p_.ocSet)};
+      int64_t last = p_.ocPerGroup - (p_.ocSets - 1) * p_.ocSet;
+      if (last == p_.ocSet) return emitSet(p_.ocSet);
+      llvm::Value* isLast = b_.CreateICmpEQ(idx[4], ctx_.i64(p_.ocSets - 1));
+      ctx_.ifThen(isLast, [&] { emitSet(last); });
+      ctx_.ifThen(b_.CreateNot(isLast), [&] { emitSet(p_.ocSet); });
+    });
+  }
+
+ private:
+  struct Row {
+    llvm::Value *n, *group, *od, *oh, *ocSet0;
+  };
+  enum class Masks { None, Static, Dynamic };
+  struct TileAt {
+    llvm::Value* q0;
+    int64_t staticQ0;  // the first q when known here
+    Masks masks;
+  };
+
+  // The input index feeding output index `o` through tap `k` along axis a, and
+  // whether it exists: o + pad - k * d must be a multiple of the stride and
+  // the quotient inside the input.
+  std::pair<llvm::Value*, llvm::Value*> sourceIndex(int a, llvm::Value* o, llvm::Value* k) const {
+    using namespace convir;
+    llvm::Value* num = add(ctx_, o, add(ctx_, mul(ctx_, k, -g_.dilation[a]), g_.padBegin[a]));
+    if (g_.stride[a] == 1) return {num, inRange(ctx_, num, 0, g_.in[a])};
+    llvm::Value* i = b_.CreateSDiv(num, ctx_.i64(g_.stride[a]));
+    llvm::Value* exact = b_.CreateICmpEQ(b_.CreateSRem(num, ctx_.i64(g_.stride[a])), ctx_.i64(0));
+    return {i, b_.CreateAnd(exact, inRange(ctx_, i, 0, g_.in[a]))};
+  }
+
+  void emitSet(int64_t setSize) {
+    using namespace convir;
+    int64_t full = setSize / p_.count, tail = setSize % p_.count;
+    if (full == 1) emitRowTiles(ctx_.i64(0), p_.count);
+    else if (full > 1) ctx_.loop(0, full, [&](llvm::Value* blk) { emitRowTiles(mul(ctx_, blk, p_.count), p_.count); });
+    if (tail > 0) emitRowTiles(ctx_.i64(full * p_.count), tail);
+  }
+
+  void emitRowTiles(llvm::Value* ocInSet, int64_t count) {
+    using namespace convir;
+    int64_t width = p_.width();
+    auto fixed = [&](int64_t k, int64_t vectors, Masks m) {
+      emitTile(TileAt{ctx_.i64(k * width), k * width, m}, ocInSet, count, vectors);
     };
-    if (tail == 0) return emitBlock(block);
-    llvm::Value* isTail = ctx.b.CreateICmpEQ(idx[4], ctx.i64(fullBlocks));
-    ctx.ifThen(isTail, [&] { emitBlock(tail); });
-    ctx.ifThen(ctx.b.CreateNot(isTail), [&] { emitBlock(block); });
-  });
+    auto run = [&](int64_t from, int64_t to, Masks m) {
+      if (to - from == 1 && m != Masks::Dynamic) return fixed(from, p_.vectors, m);
+      if (to > from)
+        ctx_.loop(from, to, [&](llvm::Value* k) { emitTile(TileAt{mul(ctx_, k, width), -1, m}, ocInSet, count, p_.vectors); });
+    };
+    if (p_.dynamicEdges) {
+      run(0, p_.interiorBegin, Masks::Dynamic);
+      run(p_.interiorBegin, p_.interiorEnd, Masks::None);
+      run(p_.interiorEnd, p_.fullTiles, Masks::Dynamic);
+    } else {
+      for (int64_t k = 0; k < p_.interiorBegin; ++k) fixed(k, p_.vectors, Masks::Static);
+      run(p_.interiorBegin, p_.interiorEnd, Masks::None);
+      for (int64_t k = p_.interiorEnd; k < p_.fullTiles; ++k) fixed(k, p_.vectors, Masks::Static);
+    }
+    if (p_.tailVectors > 0) fixed(p_.fullTiles, p_.tailVectors, Masks::Static);
+  }
+
+  llvm::Value* constMask(const std::vector<bool>& on) const {
+    std::vector<llvm::Constant*> bits;
+    for (bool e : on) bits.push_back(b_.getInt1(e));
+    return llvm::ConstantVector::get(bits);
+  }
+
+  // Input vector v at offset c of the row starting at xrow (lanes: q0 + v *
+  // lanes + i + c), or nullptr when a static tile has no lane inside the row.
+  llvm::Value* loadInput(const TileAt& at, llvm::Value* xrow, int64_t c, int64_t v) {
+    using namespace convir;
+    int64_t lanes = p_.lanes;
+    llvm::Value* first = add(ctx_, add(ctx_, xrow, at.q0), v * lanes + c);
+    llvm::Value* mask = nullptr;
+    if (at.masks == Masks::Static) {
+      std::vector<bool> on;
+      int64_t count = 0;
+      for (int64_t i = 0; i < lanes; ++i) {
+        int64_t iw = at.staticQ0 + v * lanes + i + c;
+        on.push_back(iw >= 0 && iw < g_.in[2]);
+        count += on.back();
+      }
+      if (count == 0) return nullptr;
+      if (count < lanes) mask = constMask(on);
+    } else if (at.masks == Masks::Dynamic) {
+      std::vector<llvm::Constant*> iota;
+      for (int64_t i = 0; i < lanes; ++i) iota.push_back(b_.getInt64(static_cast<uint64_t>(i)));
+      llvm::Value* iw = b_.CreateAdd(b_.CreateVectorSplat(static_cast<unsigned>(lanes), add(ctx_, at.q0, v * lanes + c)),
+                                     llvm::ConstantVector::get(iota));
+      mask = b_.CreateAnd(b_.CreateICmpSGE(iw, llvm::Constant::getNullValue(iw->getType())),
+                          b_.CreateICmpSLT(iw, b_.CreateVectorSplat(static_cast<unsigned>(lanes), ctx_.i64(g_.in[2]))));
+    }
+    if (!mask) return b_.CreateAlignedLoad(vec_, ctx_.elementPtr(p_.dt, ctx_.input(0), first), align_);
+    // Masked-off lanes may point outside X: a plain GEP.
+    return b_.CreateMaskedLoad(vec_, b_.CreateGEP(elem_, ctx_.input(0), first), align_, mask,
+                               llvm::Constant::getNullValue(vec_));
+  }
+
+  // Output vectors u = 0..s-1 of consecutive columns from s phase vectors:
+  // lane i of u is column (u * lanes + i), that is phase (u * lanes + i) % s,
+  // element (u * lanes + i) / s.
+  std::vector<llvm::Value*> interleave(const std::vector<llvm::Value*>& phase) const {
+    int64_t s = p_.phases, lanes = p_.lanes;
+    if (s == 1) return phase;
+    std::vector<llvm::Value*> outv;
+    for (int64_t u = 0; u < s; ++u) {
+      llvm::Value* v = llvm::PoisonValue::get(vec_);
+      for (int64_t k = 0; k < s; ++k) {
+        std::vector<int> mask;
+        for (int64_t i = 0; i < lanes; ++i) {
+          int64_t col = u * lanes + i;
+          mask.push_back(col % s == k ? static_cast<int>(lanes + col / s) : static_cast<int>(i));
+        }
+        v = b_.CreateShuffleVector(v, phase[static_cast<size_t>(k)], mask);
+      }
+      outv.push_back(v);
+    }
+    return outv;
+  }
+
+  void emitTile(const TileAt& at, llvm::Value* ocInSet, int64_t count, int64_t vectors) {
+    using namespace convir;
+    int64_t lanes = p_.lanes, s = p_.phases;
+    const WindowGeometry& g = g_;
+    llvm::Value* ocl0 = add(ctx_, row_.ocSet0, ocInSet);                              // in the group
+    llvm::Value* oc0 = add(ctx_, mul(ctx_, row_.group, p_.ocPerGroup), ocl0);          // global
+    llvm::Function* fn = b_.GetInsertBlock()->getParent();
+    llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
+    auto slot = [&](int64_t j, int64_t phase, int64_t v) { return acc_[static_cast<size_t>((j * s + phase) * vectors + v)]; };
+    acc_.clear();
+    for (int64_t i = 0; i < count * s * vectors; ++i) acc_.push_back(entry.CreateAlloca(vec_));
+    for (int64_t j = 0; j < count; ++j) {
+      llvm::Value* bj = p_.hasBias ? ctx_.load(p_.dt, ctx_.input(2), add(ctx_, oc0, j)) : ctx_.constant(p_.dt, 0);
+      llvm::Value* splat = b_.CreateVectorSplat(static_cast<unsigned>(lanes), bj);
+      for (int64_t ph = 0; ph < s; ++ph)
+        for (int64_t v = 0; v < vectors; ++v) b_.CreateStore(splat, slot(j, ph, v));
+    }
+
+    int64_t taps = g.kernel[0] * g.kernel[1] * g.kernel[2];
+    ctx_.loop(0, g.kernel[0], [&](llvm::Value* kd) {
+      auto [id, validD] = sourceIndex(0, row_.od, kd);
+      ctx_.ifThen(validD, [&, id = id] {
+        ctx_.loop(0, g.kernel[1], [&](llvm::Value* kh) {
+          auto [ih, validH] = sourceIndex(1, row_.oh, kh);
+          ctx_.ifThen(validH, [&, ih = ih] {
+            loopNoUnroll(ctx_, 0, p_.icPerGroup, [&](llvm::Value* icl) {
+              llvm::Value* ic = add(ctx_, mul(ctx_, row_.group, p_.icPerGroup), icl);
+              llvm::Value* xrow = nest(ctx_, nest(ctx_, nest(ctx_, nest(ctx_, row_.n, p_.channels, ic), g.in[0], id),
+                                                  g.in[1], ih),
+                                       g.in[2], ctx_.i64(0));
+              // W is (C, OC / group, kd, kh, kw).
+              llvm::Value* wRow = add(ctx_, mul(ctx_, nest(ctx_, ic, p_.ocPerGroup, ocl0), taps),
+                                      mul(ctx_, nest(ctx_, kd, g.kernel[1], kh), g.kernel[2]));
+              for (const OffsetTaps& o : p_.offsets) {
+                std::vector<llvm::Value*> xv;
+                bool any = false;
+                for (int64_t v = 0; v < vectors; ++v) {
+                  xv.push_back(loadInput(at, xrow, o.c, v));
+                  any = any || xv.back();
+                }
+                if (!any) continue;
+                for (auto [phase, kw] : o.taps)
+                  for (int64_t j = 0; j < count; ++j) {
+                    llvm::Value* w = ctx_.load(p_.dt, ctx_.input(1), add(ctx_, wRow, j * taps + kw));
+                    llvm::Value* wb = b_.CreateVectorSplat(static_cast<unsigned>(lanes), w);
+                    for (int64_t v = 0; v < vectors; ++v) {
+                      if (!xv[v]) continue;
+                      llvm::AllocaInst* a = slot(j, phase, v);
+                      b_.CreateStore(fmulAdd(ctx_, wb, xv[v], b_.CreateLoad(vec_, a)), a);
+                    }
+                  }
+              }
+            });
+          });
+        });
+      });
+    });
+
+    int64_t yPlane = g.out[0] * g.out[1] * g.out[2];
+    llvm::Value* yRow = nest(ctx_, nest(ctx_, nest(ctx_, nest(ctx_, row_.n, p_.outChannels, oc0), g.out[0], row_.od),
+                                        g.out[1], row_.oh),
+                             g.out[2], ctx_.i64(0));
+    for (int64_t j = 0; j < count; ++j)
+      for (int64_t v = 0; v < vectors; ++v) {
+        std::vector<llvm::Value*> phase;
+        for (int64_t ph = 0; ph < s; ++ph) phase.push_back(b_.CreateLoad(vec_, slot(j, ph, v)));
+        std::vector<llvm::Value*> cols = interleave(phase);
+        for (int64_t u = 0; u < s; ++u) {
+          // Columns (q0 + v * lanes) * s + u * lanes + i.
+          llvm::Value* mask = nullptr;
+          if (at.staticQ0 >= 0) {
+            int64_t col0 = (at.staticQ0 + v * lanes) * s + u * lanes;
+            if (col0 >= g.out[2]) continue;
+            if (col0 + lanes > g.out[2]) {
+              std::vector<bool> on;
+              for (int64_t i = 0; i < lanes; ++i) on.push_back(col0 + i < g.out[2]);
+              mask = constMask(on);
+            }
+          }
+          llvm::Value* at0 = add(ctx_, add(ctx_, yRow, j * yPlane), add(ctx_, mul(ctx_, at.q0, s), (v * lanes) * s + u * lanes));
+          out_.store(cols[static_cast<size_t>(u)], at0, mask);
+        }
+      }
+  }
+
+  KernelContext& ctx_;
+  llvm::IRBuilder<>& b_;
+  const TransposePlan& p_;
+  const WindowGeometry& g_;
+  ConvOutput out_;
+  llvm::Type* elem_;
+  llvm::FixedVectorType* vec_;
+  llvm::Align align_;
+  Row row_{};
+  std::vector<llvm::AllocaInst*> acc_;
+};
+
+}  // namespace
+
+void emitConvTranspose(KernelContext& ctx) {
+  TransposePlan p = planTranspose(ctx);
+  if (p.tasks == 0 || p.g.out[2] == 0) return;
+  if (p.icPerGroup == 0) ctx.fail("X has no input channels");
+  TransposeKernel(ctx, p).emit();
 }
 
 }  // namespace kiln::codegen

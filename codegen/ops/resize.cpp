@@ -157,6 +157,44 @@ AxisTables makeTables(const KernelContext& ctx, DType ct, const ResizeOptions& o
   return t;
 }
 
+// The factor f when the taps upsample by an integer factor with nearest
+// neighbours (output o reads input o / f), else 0.
+int64_t integerUpsampling(const ResizeTaps& t, int64_t out) {
+  if (t.identity || t.count != 1 || !t.outside.empty() || !t.weight.empty() || out == 0) return 0;
+  int64_t f = 1;
+  while (f < out && t.index[static_cast<size_t>(f)] == 0) ++f;
+  for (int64_t o = 0; o < out; ++o)
+    if (t.index[static_cast<size_t>(o)] != o / f) return 0;
+  return f;
+}
+
+// Output elements [0, vectors * lanes) of a nearest row whose last axis
+// upsamples by f: each output vector repeats lanes / f consecutive source
+// elements f times (f dividing lanes) or one source element (lanes dividing f).
+void emitUpsampledRow(KernelContext& ctx, DType et, int64_t f, int64_t lanes, int64_t vectors, llvm::Value* src,
+                      llvm::Value* dst) {
+  using namespace convir;
+  llvm::IRBuilder<>& b = ctx.b;
+  llvm::Type* elem = ctx.llvmType(et);
+  llvm::Align align(dtypeSize(et));
+  ctx.loop(0, vectors, [&](llvm::Value* v) {
+    llvm::Value* o0 = mul(ctx, v, lanes);
+    llvm::Value* value;
+    if (lanes % f == 0) {
+      auto* narrow = llvm::FixedVectorType::get(elem, static_cast<unsigned>(lanes / f));
+      llvm::Value* in = b.CreateAlignedLoad(narrow, ctx.elementPtr(et, ctx.input(0), add(ctx, src, mul(ctx, v, lanes / f))),
+                                            align);
+      std::vector<int> repeat;
+      for (int64_t i = 0; i < lanes; ++i) repeat.push_back(static_cast<int>(i / f));
+      value = b.CreateShuffleVector(in, repeat);
+    } else {
+      value = b.CreateVectorSplat(static_cast<unsigned>(lanes),
+                                  ctx.load(et, ctx.input(0), add(ctx, src, b.CreateUDiv(o0, ctx.i64(f)))));
+    }
+    b.CreateAlignedStore(value, ctx.elementPtr(et, ctx.output(0), add(ctx, dst, o0)), align);
+  });
+}
+
 }  // namespace
 
 void emitResize(KernelContext& ctx) {
@@ -185,6 +223,13 @@ void emitResize(KernelContext& ctx) {
   for (size_t i = 0; i + 1 < rank; ++i) rowExtents.push_back(r.axes[i].out);
   if (rowExtents.empty()) rowExtents.push_back(1);
   llvm::Value* extrapolation = ctx.constant(ct, r.extrapolation);
+  // Nearest upsampling of the last axis by an integer factor, nothing
+  // extrapolated: whole vectors of each row by loads and shuffles.
+  int64_t upsample = 0, lanes = ctx.target.vectorBits / 8 / static_cast<int64_t>(dtypeSize(et)), upsampleVectors = 0;
+  bool extrapolates = false;
+  for (const AxisTables& t : tables) extrapolates = extrapolates || t.outside;
+  if (nearest && !extrapolates) upsample = integerUpsampling(tables[rank - 1].taps, rowLen);
+  if (upsample > 0 && lanes > 1 && (lanes % upsample == 0 || upsample % lanes == 0)) upsampleVectors = rowLen / lanes;
 
   ctx.parallelFor(rows, [&](llvm::Value* row) {
     std::vector<llvm::Value*> idx = splitIndex(ctx, row, rowExtents);
@@ -206,7 +251,12 @@ void emitResize(KernelContext& ctx) {
     const AxisTables& last = tables[rank - 1];
     llvm::Value* yRow = mul(ctx, row, rowLen);
     llvm::AllocaInst* acc = nearest ? nullptr : entryAlloca(ctx, ctx.llvmType(ct));
-    ctx.loop(0, rowLen, [&](llvm::Value* o) {
+    int64_t start = 0;  // the elements before it are written by vectors
+    if (upsampleVectors > 0) {
+      emitUpsampledRow(ctx, et, upsample, lanes, upsampleVectors, rowOffset, yRow);
+      start = upsampleVectors * lanes;
+    }
+    ctx.loop(start, rowLen, [&](llvm::Value* o) {
       llvm::Value* outside = rowOutside;
       if (last.outside) {
         llvm::Value* lo = ctx.b.CreateICmpNE(loadIndex(ctx, last.outside, o), ctx.i64(0));
