@@ -60,6 +60,9 @@ class KernelContext {
   // Contents of constant input i; throws ir::ValueRequired when not constant.
   const ir::TensorData& requireConstant(size_t i, const char* what) const;
   const ir::Attributes& attrs() const { return node.attrs; }
+  // Set by codegen/ops/epilogue.h when an emitter takes the node's fused
+  // epilogue; lowering fails for a node whose epilogue no emitter took.
+  bool epilogueTaken = false;
 
   // ---- constants and types
   llvm::Type* llvmType(DType t) const;  // bool -> i8, f16 -> half, unsigned -> iN

@@ -4,6 +4,7 @@
 #include <llvm/IR/IRBuilder.h>
 
 #include "codegen/kernel_context.h"
+#include "ir/epilogue.h"
 
 namespace kiln::codegen {
 
@@ -57,6 +58,8 @@ LoweredKernel lowerNode(const ir::Graph& g, size_t nodeIndex, llvm::Module& m, c
   KernelContext kc(b, m, g, node, target, ins, outs, body->getArg(static_cast<unsigned>(numBuffers)),
                    body->getArg(static_cast<unsigned>(numBuffers + 1)));
   emitOp(kc);
+  if (node.attrs.has(ir::kEpilogueAttr) && !kc.epilogueTaken && g.type(node.outputs.at(0)).numElements() > 0)
+    fail("internal error: {}: its kernel does not apply its fused epilogue", g.describe(node));
   b.CreateRetVoid();
 
   // entry(ptr args, i64 begin, i64 end): unpack args and call the body.

@@ -15,6 +15,7 @@ using llvm::Value;
 Epilogue::Epilogue(KernelContext& ctx, int spanDims) : ctx_(ctx) {
   ir::GraphPtr g = ctx.attrs().getGraph(ir::kEpilogueAttr);
   if (!g) return;
+  ctx.epilogueTaken = true;
   ir::verifyEpilogue(ctx.graph, ctx.node);
   sub_ = g.get();  // owned by the node, which outlives the kernel's emission
   dt_ = ctx.outputDType(0);

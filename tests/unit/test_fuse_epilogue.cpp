@@ -266,6 +266,29 @@ TEST(FuseEpilogue, VerifierRejectsMalformedEpilogues) {
   EXPECT_THROW(ir::verifyGraph(b.g), Error);
 }
 
+TEST(FuseEpilogue, KernelsThatIgnoreAnEpilogueFailToCompile) {
+  // An epilogue on an op whose emitter does not apply one is an error, never
+  // a silently different result.
+  Builder b;
+  ValueId s = b.op(OpKind::Softmax, {b.input({2, 8})});
+  b.g.outputs = {s};
+  ir::Graph epi;
+  ValueId x = epi.addValue("x", b.g.type(s));
+  ValueId r = epi.addValue("r", b.g.type(s));
+  epi.inputs = {x};
+  epi.addNode(OpKind::Relu, {x}, {r});
+  epi.outputs = {r};
+  b.g.nodes[0].attrs.set(ir::kEpilogueAttr, std::make_shared<const ir::Graph>(std::move(epi)));
+  codegen::JitModel model(b.g, codegen::CompileOptions{3});
+  runtime::Tensor in(DType::F32, {2, 8});
+  try {
+    model.specialize({in});
+    ADD_FAILURE() << "compiled";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("does not apply its fused epilogue"), std::string::npos) << e.what();
+  }
+}
+
 // ---- numbers ---------------------------------------------------------------------
 
 runtime::Tensor randomTensor(const ir::TensorType& t, std::mt19937& rng) {
