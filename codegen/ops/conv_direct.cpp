@@ -60,31 +60,19 @@ std::pair<int64_t, int64_t> convTileShape(int64_t regs, int64_t ocPerGroup, int6
 
 namespace {
 
-// Depthwise register tile (rows r, column vectors v) for a kh x kw kernel of
-// row stride sh and dilation dh: r x v accumulators, v input vectors and a
-// broadcast weight fit the registers. Each input row vector loaded serves
-// every output row of the tile that reads it, so taller tiles load less; the
-// same core model as convTileShape, where each accumulator takes kh x kw FMAs
-// in a chain.
-std::pair<int64_t, int64_t> depthwiseTileShape(int64_t regs, int64_t kh, int64_t kw, int64_t sh, int64_t dh,
-                                               int64_t rowVectors, int64_t maxRows) {
-  constexpr double kFmaPipes = 2, kLoadPorts = 2, kFmaLatency = 4;
-  std::pair<int64_t, int64_t> best{1, 1};
-  double bestScore = -1;
-  for (int64_t r = 1; r <= std::max<int64_t>(1, maxRows); ++r) {
-    int64_t v = std::min(rowVectors, (regs - 1) / (r + 1));
-    if (v < 1) break;
-    int64_t inputRows = (r - 1) * sh + (kh - 1) * dh + 1;
-    double fmas = static_cast<double>(r * kh * kw * v);
-    double loads = static_cast<double>(std::min(inputRows, r * kh) * kw * v + r * kh * kw);
-    double rate = fmas / std::max({fmas / kFmaPipes, loads / kLoadPorts, kFmaLatency * static_cast<double>(kh * kw)});
-    double score = rate - 0.001 * loads / fmas;
-    if (score > bestScore) {
-      bestScore = score;
-      best = {r, v};
-    }
-  }
-  return best;
+// Depthwise register tile (rows r, column vectors v): r x v accumulators, v
+// input vectors and a broadcast weight fit the registers. One row with as
+// many vectors as fit, unless the row is too short for the kMinAccumulators
+// that hide the FMA latency (each accumulator takes every tap in a chain):
+// then more rows, each input vector loaded feeding every tile row that reads
+// it. (Taller tiles load less per FMA in theory, but measured slower on long
+// rows, whose depthwise convs are bound by memory anyway.)
+std::pair<int64_t, int64_t> depthwiseTileShape(int64_t regs, int64_t rowVectors, int64_t maxRows) {
+  constexpr int64_t kMinAccumulators = 8;
+  auto vectorsFor = [&](int64_t r) { return std::max<int64_t>(1, std::min(rowVectors, (regs - 1) / (r + 1))); };
+  int64_t r = 1;
+  while (r < maxRows && r * vectorsFor(r) < kMinAccumulators && (r + 1) * vectorsFor(r + 1) > r * vectorsFor(r)) ++r;
+  return {r, vectorsFor(r)};
 }
 
 constexpr int64_t kStageBytes = 12 * 1024;       // staged rows of one input-channel chunk
@@ -147,7 +135,7 @@ DirectPlan planDirect(KernelContext& ctx) {
   int64_t rowVectors = std::max<int64_t>(1, ceilDiv(ow, p.lanes));
   if (p.depthwise()) {
     std::tie(p.rowTile, p.vectors) =
-        depthwiseTileShape(ctx.target.vectorRegisters, g.kernel[1], g.kernel[2], g.stride[1], g.dilation[1], rowVectors,
+        depthwiseTileShape(ctx.target.vectorRegisters, rowVectors,
                            std::min(kMaxRowTile, oh));
     p.count = 1;
   } else {
