@@ -32,7 +32,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "codegen/ops/conv_direct.h"
+#include "codegen/ops/conv_direct_plan.h"
 #include "codegen/ops/conv_geometry.h"
 #include "codegen/ops/conv_ir.h"
 #include "codegen/ops/conv_output.h"
