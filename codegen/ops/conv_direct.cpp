@@ -140,7 +140,7 @@ class DirectConv {
       forEach(ctx_, g_.kernel[0], [&](llvm::Value* kd) {
         llvm::Value* id = inputDepth(kd);
         guard(ctx_, checkD_, [&] { return inRange(ctx_, id, 0, g_.in[0]); }, [&] {
-          ctx_.loop(0, p_.band, [&](llvm::Value* bandRow) {
+          loopNoUnroll(ctx_, 0, p_.band, [&](llvm::Value* bandRow) {
             llvm::Value* ih = add(ctx_, ihFirst, bandRow);
             guard(ctx_, checkBand_, [&] { return inRange(ctx_, ih, 0, g_.in[1]); }, [&] {
               llvm::Value* src = xRow(ic, id, ih);
