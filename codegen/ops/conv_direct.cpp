@@ -6,8 +6,11 @@
 // `count` output channels x `vectors` vectors of consecutive output columns,
 // whose accumulators stay in registers over the input channels and kernel
 // taps. Per tap a tile loads `vectors` input vectors, broadcasts `count`
-// weights and issues count x vectors FMAs. Depthwise convs (one input channel
-// per group) take tiles of one output channel.
+// weights and issues count x vectors FMAs. Depthwise convs (one input and one
+// output channel per group) take tiles of one channel and, on rows too short
+// to fill the registers, several output rows: their taps are grouped by the
+// input row they read, so each input vector loaded feeds every tile row that
+// uses it (reduceDepthwise).
 //
 // Where a tap's input vector comes from:
 //  - Direct (stride 1 along W): straight from X's row, one unaligned load.
