@@ -32,13 +32,13 @@ namespace {
 
 // Depthwise register tile (rows r, column vectors v): r x v accumulators, v
 // input vectors and a broadcast weight fit the registers. One row with as
-// many vectors as fit, unless the row is too short for the kMinAccumulators
-// that hide the FMA latency (each accumulator takes every tap in a chain):
-// then more rows, each input vector loaded feeding every tile row that reads
-// it. (Taller tiles load less per FMA in theory, but measured slower on long
-// rows, whose depthwise convs are bound by memory anyway.)
+// many vectors as fit, unless the row is too short for kMinAccumulators
+// (each accumulator takes every tap in a chain; fewer than about 7 leave the
+// FMA latency exposed): then more rows, each input vector loaded feeding
+// every tile row that reads it. Taller tiles would load less per FMA on long
+// rows too, but measured up to 2x slower there (3x3 at 320 wide).
 std::pair<int64_t, int64_t> depthwiseTileShape(int64_t regs, int64_t rowVectors, int64_t maxRows) {
-  constexpr int64_t kMinAccumulators = 8;
+  constexpr int64_t kMinAccumulators = 7;
   auto vectorsFor = [&](int64_t r) { return std::max<int64_t>(1, std::min(rowVectors, (regs - 1) / (r + 1))); };
   int64_t r = 1;
   while (r < maxRows && r * vectorsFor(r) < kMinAccumulators && (r + 1) * vectorsFor(r + 1) > r * vectorsFor(r)) ++r;
