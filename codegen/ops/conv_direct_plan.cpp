@@ -9,7 +9,8 @@ namespace kiln::codegen {
 // registers. Among those, the highest FMA rate of a simple core model: per tap
 // c x v FMAs on two FMA pipes, c + v loads on two load ports, and at least an
 // FMA latency per tap since each accumulator is updated once per tap. Ties go
-// to fewer loads; a c that does not divide the group's channels costs a tail.
+// to fewer loads per FMA; a c that does not divide the group's channels costs
+// a tail.
 std::pair<int64_t, int64_t> convTileShape(int64_t regs, int64_t ocPerGroup, int64_t rowVectors) {
   constexpr double kFmaPipes = 2, kLoadPorts = 2, kFmaLatency = 4;
   std::pair<int64_t, int64_t> best{1, 1};
@@ -19,7 +20,7 @@ std::pair<int64_t, int64_t> convTileShape(int64_t regs, int64_t ocPerGroup, int6
     if (v < 1) break;
     double fmas = static_cast<double>(c * v), loads = static_cast<double>(c + v);
     double rate = fmas / std::max({fmas / kFmaPipes, loads / kLoadPorts, kFmaLatency});
-    double score = rate * (ocPerGroup % c == 0 ? 1.0 : 0.95) - 0.001 * loads;
+    double score = rate * (ocPerGroup % c == 0 ? 1.0 : 0.95) - 0.001 * loads / fmas;
     if (score > bestScore) {
       bestScore = score;
       best = {c, v};
