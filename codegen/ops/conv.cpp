@@ -14,9 +14,9 @@
 #include "codegen/kernel_context.h"
 #include "codegen/ops/conv_gemm.h"
 #include "codegen/ops/conv_direct.h"
-#include "codegen/ops/conv_winograd.h"
 #include "codegen/ops/conv_ir.h"
 #include "codegen/ops/conv_plan.h"
+#include "codegen/ops/conv_winograd.h"
 
 namespace kiln::codegen {
 

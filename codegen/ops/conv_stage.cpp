@@ -39,7 +39,9 @@ StagedRow planStagedRow(int64_t outCols, int64_t kernel, int64_t stride, int64_t
   st.dilation = dilation;
   st.padBegin = padBegin;
   st.inWidth = inWidth;
-  st.phaseLen = outCols + ((kernel - 1) * dilation) / stride;
+  // A multiple of lanes, so that whole vector blocks of one phase never run
+  // into the next.
+  st.phaseLen = ceilDiv(outCols + ((kernel - 1) * dilation) / stride, lanes) * lanes;
   st.pitch = ceilDiv(stride * st.phaseLen, lanes) * lanes;
   return st;
 }
@@ -71,27 +73,47 @@ void StagedRow::emit(KernelContext& ctx, DType dt, int64_t lanes, llvm::Value* x
     return;
   }
   if (stride > kMaxVectorStride) return stageScalar(ctx, *this, dt, x, src, buf, dst, 0, phaseLen);
-  // Vector blocks of `lanes` elements per phase: one wide load of stride x
-  // lanes columns, deinterleaved by shuffles. A block starting at m0 reads
-  // columns [m0 * s - pad, (m0 + lanes) * s - pad), which must lie in the row.
-  int64_t first = std::max<int64_t>(0, ceilDiv(padBegin, stride));
-  int64_t last = floorDiv(inWidth + padBegin, stride);  // blocks end at or before this
-  int64_t blocks = std::max<int64_t>(0, (std::min(last, phaseLen) - first) / lanes);
-  if (blocks == 0) return stageScalar(ctx, *this, dt, x, src, buf, dst, 0, phaseLen);
-  stageScalar(ctx, *this, dt, x, src, buf, dst, 0, first);
+  // Blocks of `lanes` elements of every phase: one wide load of stride x
+  // lanes columns, deinterleaved by shuffles. Block k reads the columns
+  // [k * lanes * s - pad, (k + 1) * lanes * s - pad); the blocks inside the
+  // row run in a loop, those at the row ends (compile-time positions) mask
+  // the columns outside it, which then read as the padding's zeros.
   auto* wide = llvm::FixedVectorType::get(elem, static_cast<unsigned>(lanes * stride));
-  ctx.loop(0, blocks, [&](llvm::Value* blk) {
-    llvm::Value* m0 = add(ctx, mul(ctx, blk, lanes), first);
+  int64_t span = lanes * stride, blocks = phaseLen / lanes;  // phaseLen is a multiple of lanes
+  int64_t inLo = std::clamp<int64_t>(ceilDiv(padBegin, span), 0, blocks);
+  int64_t inHi = std::clamp<int64_t>(floorDiv(inWidth + padBegin, span), inLo, blocks);
+  auto block = [&](llvm::Value* k, int64_t kConst) {
+    llvm::Value* m0 = mul(ctx, k, lanes);
     llvm::Value* from = add(ctx, src, add(ctx, mul(ctx, m0, stride), -padBegin));
-    llvm::Value* w = b.CreateAlignedLoad(wide, ctx.elementPtr(dt, x, from), align);
+    llvm::Value* w;
+    if (kConst < 0) {
+      w = b.CreateAlignedLoad(wide, ctx.elementPtr(dt, x, from), align);
+    } else {
+      std::vector<llvm::Constant*> on;
+      int64_t count = 0;
+      for (int64_t j = 0; j < span; ++j) {
+        int64_t col = kConst * span + j - padBegin;
+        on.push_back(b.getInt1(col >= 0 && col < inWidth));
+        count += col >= 0 && col < inWidth;
+      }
+      if (count == 0) {
+        w = llvm::Constant::getNullValue(wide);
+      } else {
+        // Masked-off lanes may point outside X: a plain GEP.
+        w = b.CreateMaskedLoad(wide, b.CreateGEP(elem, x, from), align, llvm::ConstantVector::get(on),
+                               llvm::Constant::getNullValue(wide));
+      }
+    }
     for (int64_t r = 0; r < stride; ++r) {
       std::vector<int> pick;
       for (int64_t i = 0; i < lanes; ++i) pick.push_back(static_cast<int>(i * stride + r));
       llvm::Value* phase = b.CreateShuffleVector(w, pick);
       b.CreateAlignedStore(phase, ctx.elementPtr(dt, buf, add(ctx, dst, add(ctx, m0, r * phaseLen))), align);
     }
-  });
-  stageScalar(ctx, *this, dt, x, src, buf, dst, first + blocks * lanes, phaseLen);
+  };
+  for (int64_t k = 0; k < inLo; ++k) block(ctx.i64(k), k);
+  if (inHi > inLo) ctx.loop(inLo, inHi, [&](llvm::Value* k) { block(k, -1); });
+  for (int64_t k = inHi; k < blocks; ++k) block(ctx.i64(k), k);
 }
 
 }  // namespace kiln::codegen

@@ -32,7 +32,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "codegen/ops/conv_direct.h"
+#include "codegen/ops/conv_direct_plan.h"
 #include "codegen/ops/conv_geometry.h"
 #include "codegen/ops/conv_ir.h"
 #include "codegen/ops/conv_output.h"
@@ -275,16 +275,17 @@ class WinogradKernel {
     llvm::Value* ihBase = add(ctx_, mul(ctx_, tileRow_, kOut), -g_.padBegin[1]);
     loopNoUnroll(ctx_, count, [&](llvm::Value* cl) {
       llvm::Value* c = add(ctx_, c0, cl);
-      for (int64_t i = 0; i < kIn; ++i) {
+      // A loop, not unrolled: six copies of the staging code cost compile time.
+      loopNoUnroll(ctx_, 0, kIn, [&](llvm::Value* i) {
         llvm::Value* ih = add(ctx_, ihBase, i);
-        llvm::Value* dst = ctx_.i64(i * st.pitch);
+        llvm::Value* dst = mul(ctx_, i, st.pitch);
         llvm::Value* inside = inRange(ctx_, ih, 0, g_.in[1]);
         ctx_.ifThen(inside, [&] {
           llvm::Value* src = mul(ctx_, nest(ctx_, nest(ctx_, n_, p_.channels, c), g_.in[1], ih), g_.in[2]);
           st.emit(ctx_, DType::F32, p_.lanes, ctx_.input(0), src, stage_, dst);
         });
         ctx_.ifThen(b_.CreateNot(inside), [&] { st.emitZeros(ctx_, DType::F32, stage_, dst); });
-      }
+      });
       loopNoUnroll(ctx_, 0, bl.vectors, [&](llvm::Value* tv) {
         llvm::Value* lane0 = mul(ctx_, tv, p_.lanes);
         std::vector<llvm::Value*> d;

@@ -12,6 +12,7 @@
 #include <random>
 
 #include "codegen/jit_model.h"
+#include "codegen/target.h"
 #include "runtime/thread_pool.h"
 
 namespace kiln {
@@ -214,29 +215,24 @@ std::vector<double> rounded(DType dt, std::vector<double> v) {
   return v;
 }
 
-void check(ir::OpKind op, const ConvCase& c, int threads = 2) {
-  std::mt19937 rng(1234);
-  bool transpose = op == ir::OpKind::ConvTranspose;
-  int64_t icpg = c.x[1] / c.group, ocpg = c.outChannels / c.group;
-  std::vector<int64_t> wShape = transpose ? std::vector<int64_t>{c.x[1], ocpg} : std::vector<int64_t>{c.outChannels, icpg};
-  for (int64_t k : c.kernel) wShape.push_back(k);
-  int64_t xn = 1, wn = 1;
-  for (int64_t e : c.x) xn *= e;
-  for (int64_t e : wShape) wn *= e;
-  std::vector<double> x = rounded(c.dtype, randomValues(rng, xn)), w = rounded(c.dtype, randomValues(rng, wn)),
-                      b = rounded(c.dtype, randomValues(rng, c.outChannels));
-  Reference ref = transpose ? referenceConvTranspose(c, x, w, b) : referenceConv(c, x, w, b);
-
+// The one-node graph of a case and its feeds; x, w, b hold the values.
+struct CaseGraph {
   ir::Graph g;
-  std::vector<ir::ValueId> ins;
   std::vector<runtime::Tensor> feeds;
+};
+
+CaseGraph buildGraph(ir::OpKind op, const ConvCase& c, const std::vector<int64_t>& wShape, const std::vector<double>& x,
+                     const std::vector<double>& w, const std::vector<double>& b) {
+  CaseGraph cg;
+  ir::Graph& g = cg.g;
+  std::vector<ir::ValueId> ins;
   ins.push_back(g.addValue("x", ir::staticType(c.dtype, c.x)));
   g.inputs.push_back(ins.back());
-  feeds.push_back(toTensor(c.dtype, c.x, x));
+  cg.feeds.push_back(toTensor(c.dtype, c.x, x));
   if (c.weightsAsInput) {
     ins.push_back(g.addValue("w", ir::staticType(c.dtype, wShape)));
     g.inputs.push_back(ins.back());
-    feeds.push_back(toTensor(c.dtype, wShape, w));
+    cg.feeds.push_back(toTensor(c.dtype, wShape, w));
   } else {
     ins.push_back(g.addConstant("w", toConstant(c.dtype, wShape, w)));
   }
@@ -253,9 +249,31 @@ void check(ir::OpKind op, const ConvCase& c, int threads = 2) {
   if (!c.pads.empty()) a.set("pads", c.pads);
   if (!c.outputPadding.empty()) a.set("output_padding", c.outputPadding);
   g.addNode(op, ins, {y}).attrs = std::move(a);
-  codegen::JitModel model(std::move(g), codegen::CompileOptions{});
+  return cg;
+}
+
+std::vector<int64_t> weightShape(ir::OpKind op, const ConvCase& c) {
+  int64_t icpg = c.x[1] / c.group, ocpg = c.outChannels / c.group;
+  std::vector<int64_t> s = op == ir::OpKind::ConvTranspose ? std::vector<int64_t>{c.x[1], ocpg}
+                                                           : std::vector<int64_t>{c.outChannels, icpg};
+  for (int64_t k : c.kernel) s.push_back(k);
+  return s;
+}
+
+void check(ir::OpKind op, const ConvCase& c, int threads = 2) {
+  std::mt19937 rng(1234);
+  std::vector<int64_t> wShape = weightShape(op, c);
+  int64_t xn = 1, wn = 1;
+  for (int64_t e : c.x) xn *= e;
+  for (int64_t e : wShape) wn *= e;
+  std::vector<double> x = rounded(c.dtype, randomValues(rng, xn)), w = rounded(c.dtype, randomValues(rng, wn)),
+                      b = rounded(c.dtype, randomValues(rng, c.outChannels));
+  Reference ref = op == ir::OpKind::ConvTranspose ? referenceConvTranspose(c, x, w, b) : referenceConv(c, x, w, b);
+
+  CaseGraph cg = buildGraph(op, c, wShape, x, w, b);
+  codegen::JitModel model(std::move(cg.g), codegen::CompileOptions{});
   runtime::ThreadPool pool(threads);
-  std::vector<runtime::Tensor> out = model.run(feeds, pool);
+  std::vector<runtime::Tensor> out = model.run(cg.feeds, pool);
   ASSERT_EQ(out.size(), 1u);
   ASSERT_EQ(out[0].shape(), ref.shape);
   double tol = c.dtype == DType::F32 ? 1e-5 : 1e-13;
@@ -268,6 +286,23 @@ void check(ir::OpKind op, const ConvCase& c, int threads = 2) {
     }
   }
   EXPECT_EQ(bad, 0) << "of " << ref.value.size() << " elements";
+}
+
+// Compiles (without running) for another CPU: the kernels' vector widths and
+// register counts follow the target, so this catches IR that only a wider
+// target builds wrongly.
+void compileFor(const std::string& cpu, ir::OpKind op, const ConvCase& c) {
+  std::vector<int64_t> wShape = weightShape(op, c);
+  int64_t xn = 1, wn = 1;
+  for (int64_t e : c.x) xn *= e;
+  for (int64_t e : wShape) wn *= e;
+  CaseGraph cg = buildGraph(op, c, wShape, std::vector<double>(static_cast<size_t>(xn), 0.5),
+                            std::vector<double>(static_cast<size_t>(wn), 0.25),
+                            std::vector<double>(static_cast<size_t>(c.outChannels), 1.0));
+  codegen::CompileOptions options;
+  options.target = codegen::Target::named(cpu);
+  codegen::JitModel model(std::move(cg.g), options);
+  EXPECT_NO_THROW(model.specialize(cg.feeds));
 }
 
 void conv(const ConvCase& c, int threads = 2) { check(ir::OpKind::Conv, c, threads); }
@@ -368,6 +403,18 @@ TEST(ConvKernels, NoBiasF64WeightsAsInputAndOneThread) {
   input.weightsAsInput = true;
   conv(input);
   conv({{1, 8, 9, 40}, 8, {3, 3}, {}, {}, {1, 1, 1, 1}}, 1);
+}
+
+TEST(ConvKernels, CompileForAvx512) {
+  for (const char* cpu : {"znver4"}) {
+    SCOPED_TRACE(cpu);
+    compileFor(cpu, ir::OpKind::Conv, {{1, 16, 20, 70}, 24, {3, 3}, {}, {}, {1, 1, 1, 1}});        // Winograd
+    compileFor(cpu, ir::OpKind::Conv, {{1, 3, 20, 71}, 16, {3, 3}, {2, 2}, {}, {1, 1, 1, 1}});     // staged
+    compileFor(cpu, ir::OpKind::Conv, {{1, 5, 9, 37}, 6, {3, 3}, {}, {}, {1, 1, 1, 1}});           // direct
+    compileFor(cpu, ir::OpKind::Conv, {{1, 8, 9, 37}, 8, {5, 5}, {2, 1}, {}, {2, 2, 2, 2}, {}, 8});  // depthwise
+    compileFor(cpu, ir::OpKind::ConvTranspose, {{1, 6, 5, 37}, 6, {2, 2}, {2, 2}});
+    compileFor(cpu, ir::OpKind::ConvTranspose, {{1, 4, 5, 21}, 3, {3, 3}, {2, 2}, {}, {1, 1, 1, 1}, {1, 1}});
+  }
 }
 
 TEST(ConvTransposeKernels, Stride2Kernel2AcrossWidths) {
