@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Kiln vs ONNX Runtime latency on the PP-OCRv4 models and two transformers,
-same shapes and thread counts, measured alternately in one run (machines are
+"""Kiln vs ONNX Runtime latency on the PP-OCRv4 models, two transformers and
+two single-MatMul models (SGEMM 1024^3 and the GEMV of LLM decode), same shapes and thread counts, measured alternately in one run (machines are
 noisy: compare ratios).
 
     bench/compare_ort.py --kiln build/kiln [--threads 1,2] [--iters 20] [--rounds 3] [--only TAG]
@@ -12,7 +12,10 @@ Prints a Markdown table (the README's results table comes from here).
 
 The transformer models (bert, gpt) have random weights and are exported by
 bench/models/export_transformer.py into build/bench_models/ when missing
-(that needs python3-torch; without it their rows are skipped with a note).
+(that needs python3-torch; without it their rows are skipped with a note);
+the MatMul models come from bench/models/export_ops.py. For those the
+"Kiln rate" column gives GFLOP/s (sgemm) or weight GB/s (gemv) from Kiln's
+median.
 """
 
 import argparse
@@ -25,16 +28,21 @@ import sys
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OCR_MODELS = os.path.join(REPO, "node_modules", "@gutenye", "ocr-models", "assets")
 BENCH_MODELS = os.path.join(REPO, "build", "bench_models")
-EXPORT = os.path.join(REPO, "bench", "models", "export_transformer.py")
-# (tag, model file, input name, input shape, exported by EXPORT)
+TRANSFORMERS = os.path.join(REPO, "bench", "models", "export_transformer.py")
+OPS = os.path.join(REPO, "bench", "models", "export_ops.py")
+# (tag, model file, input name, input shape, exporter script or None, (amount, unit) per run or None)
 CASES = [
-    ("det", os.path.join(OCR_MODELS, "ch_PP-OCRv4_det_infer.onnx"), "x", "1x3x640x640", False),
-    ("rec", os.path.join(OCR_MODELS, "ch_PP-OCRv4_rec_infer.onnx"), "x", "1x3x48x320", False),
-    ("cls", os.path.join(OCR_MODELS, "ch_ppocr_mobile_v2.0_cls_infer.onnx"), "x", "1x3x48x192", False),
+    ("det", os.path.join(OCR_MODELS, "ch_PP-OCRv4_det_infer.onnx"), "x", "1x3x640x640", None, None),
+    ("rec", os.path.join(OCR_MODELS, "ch_PP-OCRv4_rec_infer.onnx"), "x", "1x3x48x320", None, None),
+    ("cls", os.path.join(OCR_MODELS, "ch_ppocr_mobile_v2.0_cls_infer.onnx"), "x", "1x3x48x192", None, None),
     # BERT-style encoder, 4 layers, d_model 256, 4 heads, ff 1024, seq 128 (float embeddings in).
-    ("bert", os.path.join(BENCH_MODELS, "bert_encoder.onnx"), "x", "1x128x256", True),
+    ("bert", os.path.join(BENCH_MODELS, "bert_encoder.onnx"), "x", "1x128x256", TRANSFORMERS, None),
     # GPT-style causal decoder, 4 layers, d_model 256, vocab 1000, seq 64 (int64 token ids in).
-    ("gpt", os.path.join(BENCH_MODELS, "gpt_decoder.onnx"), "input_ids", "1x64", True),
+    ("gpt", os.path.join(BENCH_MODELS, "gpt_decoder.onnx"), "input_ids", "1x64", TRANSFORMERS, None),
+    # MatMul 1024^3 with constant weights: 2 * 1024^3 flops.
+    ("sgemm", os.path.join(BENCH_MODELS, "sgemm_1024.onnx"), "a", "1024x1024", OPS, (2 * 1024**3 / 1e9, "GFLOP/s")),
+    # MatMul 1x4096 by a constant 4096x4096: the 64 MiB weight read once.
+    ("gemv", os.path.join(BENCH_MODELS, "gemv_4096.onnx"), "a", "1x4096", OPS, (4096 * 4096 * 4 / 1e9, "GB/s")),
 ]
 
 
@@ -43,16 +51,16 @@ def run_json(cmd):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def ensure_exported(model):
-    """Exports the transformer models if `model` is missing; False when that is impossible."""
+def ensure_exported(model, exporter):
+    """Runs `exporter` if `model` is missing; False when that is impossible."""
     if os.path.exists(model):
         return True
     name = os.path.splitext(os.path.basename(model))[0]
-    r = subprocess.run(["/usr/bin/python3", EXPORT, "--out", os.path.dirname(model), "--only", name],
+    r = subprocess.run(["/usr/bin/python3", exporter, "--out", os.path.dirname(model), "--only", name],
                        capture_output=True, text=True)
     if r.returncode != 0:
         last = (r.stderr.strip().splitlines() or ["?"])[-1]
-        print(f"compare_ort: cannot export {model}: {last} (needs python3-torch)", file=sys.stderr)
+        print(f"compare_ort: cannot export {model}: {last}", file=sys.stderr)
         return False
     return True
 
@@ -70,13 +78,14 @@ def main():
     if args.only and args.only not in [c[0] for c in CASES]:
         ap.error(f"--only: no model tag '{args.only}'")
 
-    print(f"| model | input | threads | Kiln median ms | ORT median ms | Kiln/ORT | Kiln compile ms | kernels |")
-    print(f"|---|---|---|---|---|---|---|---|")
+    print("| model | input | threads | Kiln median ms | ORT median ms | Kiln/ORT | Kiln rate | Kiln compile ms "
+          "| kernels |")
+    print("|---|---|---|---|---|---|---|---|---|")
     status = 0
-    for tag, model, input_name, shape, exported in CASES:
+    for tag, model, input_name, shape, exporter, work in CASES:
         if args.only and tag != args.only:
             continue
-        if exported and not ensure_exported(model):
+        if exporter and not ensure_exported(model, exporter):
             status = 1
             continue
         for threads in [int(t) for t in args.threads.split(",")]:
@@ -91,7 +100,8 @@ def main():
                 compile_ms.append(k["compile_ms"])
                 kernels = k["kernels"]
             km, om = statistics.median(kiln_meds), statistics.median(ort_meds)
-            print(f"| {tag} | {shape} | {threads} | {km:.2f} | {om:.2f} | {km / om:.2f} | "
+            rate = f"{work[0] / (km / 1e3):.1f} {work[1]}" if work else ""
+            print(f"| {tag} | {shape} | {threads} | {km:.2f} | {om:.2f} | {km / om:.2f} | {rate} | "
                   f"{statistics.median(compile_ms):.0f} | {kernels} |", flush=True)
     return status
 

@@ -1,6 +1,7 @@
 #include "codegen/ops/gemm.h"
 
 #include <llvm/IR/Constants.h>
+#include <llvm/IR/Intrinsics.h>
 
 #include "codegen/ops/conv_ir.h"
 #include "codegen/ops/gemm_microkernel.h"
@@ -55,7 +56,7 @@ class GemmEmitter {
 
   void emit() {
     // Run-time packing buffers, allocated once per kernel call.
-    if (!p_.a.constant) aBuf_ = alignedSlot(t_.mc * t_.kc);
+    if (packA()) aBuf_ = alignedSlot(t_.mc * t_.kc);
     if (!p_.b.constant) bBuf_ = alignedSlot(t_.taskCols * t_.kc);
     int64_t extent = p_.batches * t_.rowTasks * t_.colTasks;
     ctx_.parallelFor(extent, [&](Value* task) {
@@ -65,6 +66,11 @@ class GemmEmitter {
   }
 
  private:
+  // A run-time A with unit column stride is read in place: its rows are
+  // contiguous in k, so packing would only copy them (and with MC x KC
+  // blocks, once per column task).
+  bool packA() const { return !p_.a.constant && p_.a.colStride != 1; }
+
   Value* alignedSlot(int64_t floats) {
     llvm::AllocaInst* a = entryAlloca(ctx_, b_.getFloatTy(), floats);
     a->setAlignment(llvm::Align(64));
@@ -111,13 +117,18 @@ class GemmEmitter {
   }
 
   // Pointer to A panel `ip` (row ic + ip * MR) and B panel `jp` (column n0 + jp * NR) for this K block.
-  Value* aPanel(Value* ic, Value* ip) {
-    if (!p_.a.constant) return bufPanel(aBuf_, ip, t_.mr);
+  GemmAPanel aPanel(Value* ic, Value* ip) {
+    if (packA()) return {bufPanel(aBuf_, ip, t_.mr), t_.mr, 1};
+    if (!p_.a.constant) {
+      Value* row = add(ctx_, ic, mul(ctx_, ip, t_.mr));
+      Value* index = add(ctx_, add(ctx_, aOffset_, mul(ctx_, row, p_.a.rowStride)), k0_);
+      return {ctx_.elementPtr(DType::F32, p_.a.buffer, index), 1, p_.a.rowStride};
+    }
     // Constant A: its packed matrix, panel (ic / MR + ip), row k0.
     Value* matrix = mul(ctx_, b_.CreateUDiv(aOffset_, ctx_.i64(p_.a.matrixElements)), packedA_.matrixElements);
     Value* panel = add(ctx_, b_.CreateUDiv(ic, ctx_.i64(t_.mr)), ip);
     Value* index = add(ctx_, add(ctx_, matrix, mul(ctx_, panel, packedA_.panelElements)), mul(ctx_, k0_, t_.mr));
-    return ctx_.elementPtr(DType::F32, packedA_.base, index);
+    return {ctx_.elementPtr(DType::F32, packedA_.base, index), t_.mr, 1};
   }
   Value* bPanel(Value* jp) {
     if (!p_.b.constant) return bufPanel(bBuf_, jp, t_.nr);
@@ -133,7 +144,7 @@ class GemmEmitter {
     Value* fullRowPanels = b_.CreateUDiv(b_.CreateSub(mEnd, ic), ctx_.i64(t_.mr));
     int64_t tailRows = p_.M % t_.mr;
     Value* hasTailRows = tailRows ? b_.CreateICmpEQ(mEnd, ctx_.i64(p_.M)) : nullptr;
-    if (!p_.a.constant) {
+    if (packA()) {
       ctx_.loop(ctx_.i64(0), fullRowPanels, 1, [&](Value* ip) {
         emitPackAPanel(ctx_, p_.a, aOffset_, add(ctx_, ic, mul(ctx_, ip, t_.mr)), t_.mr, k0_, kcur_,
                        bufPanel(aBuf_, ip, t_.mr), t_);
@@ -148,6 +159,7 @@ class GemmEmitter {
     // while the A block streams from L2.
     auto columnPanel = [&](Value* jp, int64_t cols) {
       auto rowPanel = [&](Value* ip, int64_t rows) {
+        prefetchTile(rows, add(ctx_, ic, mul(ctx_, ip, t_.mr)), add(ctx_, n0_, mul(ctx_, jp, t_.nr)));
         std::vector<Value*> acc = emitGemmMicrokernel(ctx_, t_, rows, kcur_, aPanel(ic, ip), bPanel(jp));
         Value* row0 = add(ctx_, ic, mul(ctx_, ip, t_.mr));
         Value* col0 = add(ctx_, n0_, mul(ctx_, jp, t_.nr));
@@ -158,6 +170,21 @@ class GemmEmitter {
     };
     ctx_.loop(ctx_.i64(0), fullColPanels_, 1, [&](Value* jp) { columnPanel(jp, t_.nr); });
     if (hasTailCols_) ctx_.ifThen(hasTailCols_, [&] { columnPanel(fullColPanels_, tailCols_); });
+  }
+
+  // Asks for the C tile's lines while the microkernel runs (as BLIS's
+  // kernels do): its stores would otherwise wait on misses at the end.
+  void prefetchTile(int64_t rows, Value* row0, Value* col0) {
+    llvm::Function* prefetch =
+        llvm::Intrinsic::getDeclaration(&ctx_.module, llvm::Intrinsic::prefetch, {b_.getPtrTy()});
+    for (int64_t i = 0; i < rows; ++i) {
+      Value* index = add(ctx_, add(ctx_, cBase_, mul(ctx_, add(ctx_, row0, i), p_.N)), col0);
+      for (int64_t off = 0; off < t_.nr; off += 16) {
+        Value* ptr = ctx_.elementPtr(DType::F32, p_.c, add(ctx_, index, off));
+        // rw = 1 (write), locality = 3 (keep in all levels), data cache.
+        b_.CreateCall(prefetch, {ptr, b_.getInt32(1), b_.getInt32(3), b_.getInt32(1)});
+      }
+    }
   }
 
   void storeTile(Value* kb, const std::vector<Value*>& acc, int64_t rows, int64_t cols, Value* row0,

@@ -8,7 +8,7 @@
 namespace kiln::codegen {
 
 std::vector<llvm::Value*> emitGemmMicrokernel(KernelContext& ctx, const GemmTiling& t, int64_t rows,
-                                              llvm::Value* kc, llvm::Value* aPanel, llvm::Value* bPanel) {
+                                              llvm::Value* kc, const GemmAPanel& a, llvm::Value* bPanel) {
   llvm::IRBuilder<>& b = ctx.b;
   llvm::Type* f32 = b.getFloatTy();
   auto* vecTy = llvm::FixedVectorType::get(f32, static_cast<unsigned>(t.lanes));
@@ -20,14 +20,15 @@ std::vector<llvm::Value*> emitGemmMicrokernel(KernelContext& ctx, const GemmTili
   }
   ctx.loop(ctx.i64(0), kc, 1, [&](llvm::Value* k) {
     llvm::Value* bRow = ctx.elementPtr(DType::F32, bPanel, convir::mul(ctx, k, t.nr));
-    llvm::Value* aRow = ctx.elementPtr(DType::F32, aPanel, convir::mul(ctx, k, t.mr));
+    llvm::Value* aRow = ctx.elementPtr(DType::F32, a.base, convir::mul(ctx, k, a.kStride));
     std::vector<llvm::Value*> bv;
     for (int64_t v = 0; v < t.nv; ++v)
       bv.push_back(b.CreateAlignedLoad(vecTy, b.CreateConstInBoundsGEP1_64(f32, bRow, v * t.lanes),
                                        llvm::Align(4)));
     for (int64_t i = 0; i < rows; ++i) {
-      llvm::Value* a = b.CreateAlignedLoad(f32, b.CreateConstInBoundsGEP1_64(f32, aRow, i), llvm::Align(4));
-      llvm::Value* splat = b.CreateVectorSplat(static_cast<unsigned>(t.lanes), a);
+      llvm::Value* x =
+          b.CreateAlignedLoad(f32, b.CreateConstInBoundsGEP1_64(f32, aRow, i * a.rowStride), llvm::Align(4));
+      llvm::Value* splat = b.CreateVectorSplat(static_cast<unsigned>(t.lanes), x);
       for (int64_t v = 0; v < t.nv; ++v) {
         llvm::AllocaInst* slot = slots[i * t.nv + v];
         llvm::Value* acc = b.CreateLoad(vecTy, slot);

@@ -11,9 +11,17 @@
 
 namespace kiln::codegen {
 
-// Returns acc[i * nv + v] = sum_{k < kc} aPanel[k * MR + i] * bPanel[k * NR + v * lanes + (0..lanes)]
+// Where the microkernel reads A: element (i, k) at base[k * kStride + i * rowStride].
+// A packed panel has kStride MR and rowStride 1; a row-major A read in place
+// (unit column stride, as MLAS does) has kStride 1 and rowStride lda.
+struct GemmAPanel {
+  llvm::Value* base;
+  int64_t kStride, rowStride;
+};
+
+// Returns acc[i * nv + v] = sum_{k < kc} A(i, k) * bPanel[k * NR + v * lanes + (0..lanes)]
 // for i < rows (<= MR), as <lanes x float> values.
 std::vector<llvm::Value*> emitGemmMicrokernel(KernelContext& ctx, const GemmTiling& t, int64_t rows,
-                                              llvm::Value* kc, llvm::Value* aPanel, llvm::Value* bPanel);
+                                              llvm::Value* kc, const GemmAPanel& a, llvm::Value* bPanel);
 
 }  // namespace kiln::codegen

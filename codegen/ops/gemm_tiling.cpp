@@ -42,8 +42,6 @@ GemmTiling chooseGemmTiling(const Target& target, int64_t batches, int64_t M, in
   t.kBlocks = ceilDiv(K, kcMax);
   t.kc = ceilDiv(K, t.kBlocks);
 
-  t.mc = t.mr * std::max<int64_t>(1, 128 / t.mr);
-
   int64_t work = 2 * batches * M * N * K;
   int64_t maxTasks = std::max<int64_t>(1, std::min<int64_t>(kTargetTasks, work / kMinTaskFlops));
   t.taskCols = std::min(roundUp(N, t.nr), roundUp(256, t.nr));
@@ -60,6 +58,10 @@ GemmTiling chooseGemmTiling(const Target& target, int64_t batches, int64_t M, in
     t.taskRows = roundUp(ceilDiv(M, wantRows), t.mr);
     t.rowTasks = ceilDiv(M, t.taskRows);
   }
+  // MC blocks of near-equal size within a task: a short last block would
+  // reload each B panel for only a few row panels.
+  int64_t mcMax = t.mr * std::max<int64_t>(1, 128 / t.mr);
+  t.mc = roundUp(ceilDiv(t.taskRows, ceilDiv(t.taskRows, mcMax)), t.mr);
   return t;
 }
 
