@@ -46,15 +46,19 @@ void ThreadPool::run(int64_t extent, Trampoline call, const void* fn) {
   extent_ = extent;
   grain_ = std::max<int64_t>(1, extent / (kChunksPerThread * numThreads_));
   next_.store(0, std::memory_order_relaxed);
-  pending_.store(numThreads_ - 1, std::memory_order_relaxed);
   {
-    // Publishing under the mutex orders it with a worker about to sleep.
+    // Publishing under the mutex orders it with a worker about to sleep; the
+    // release makes the job's fields visible to a worker that joins.
     std::lock_guard<std::mutex> lock(sleepMutex_);
-    generation_.fetch_add(1, std::memory_order_release);
+    uint64_t generation = (state_.load(std::memory_order_relaxed) >> 32) + 1;
+    state_.store((generation << 32) | kOpen, std::memory_order_release);
   }
   if (sleepers_.load() > 0) wake_.notify_all();
   runChunks();
-  for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
+  // Every chunk is handed out: no worker may join any more. Wait only for
+  // those that did.
+  state_.fetch_and(~kOpen, std::memory_order_acq_rel);
+  for (int spins = 0; (state_.load(std::memory_order_acquire) & kActiveMask) != 0; ++spins) {
     if (spins < kSpinIterations) cpuRelax();
     else std::this_thread::yield();
   }
@@ -70,24 +74,31 @@ void ThreadPool::runChunks() {
 }
 
 void ThreadPool::workerLoop() {
-  uint64_t seen = 0;
+  uint64_t seen = 0;  // the last generation this worker looked at
+  auto generation = [this] { return state_.load(std::memory_order_acquire) >> 32; };
   for (;;) {
-    uint64_t g = generation_.load(std::memory_order_acquire);
+    uint64_t g = generation();
     for (int spins = 0; g == seen && spins < kSpinIterations && !stop_.load(); ++spins) {
       cpuRelax();
-      g = generation_.load(std::memory_order_acquire);
+      g = generation();
     }
     if (g == seen) {
       std::unique_lock<std::mutex> lock(sleepMutex_);
       sleepers_.fetch_add(1);
-      wake_.wait(lock, [&] { return stop_.load() || generation_.load() != seen; });
+      wake_.wait(lock, [&] { return stop_.load() || generation() != seen; });
       sleepers_.fetch_sub(1);
-      g = generation_.load(std::memory_order_acquire);
     }
     if (stop_.load()) return;
-    seen = g;
+    // Join the current job if it is still open; a failed compare-and-swap
+    // with the job still open (another worker joined) retries.
+    uint64_t s = state_.load(std::memory_order_acquire);
+    seen = s >> 32;
+    bool joined = false;
+    while ((s & kOpen) && (s >> 32) == seen && !joined)
+      joined = state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel, std::memory_order_acquire);
+    if (!joined) continue;
     runChunks();
-    pending_.fetch_sub(1, std::memory_order_acq_rel);
+    state_.fetch_sub(1, std::memory_order_acq_rel);
   }
 }
 

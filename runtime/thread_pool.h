@@ -9,6 +9,12 @@
 // counter for a while before sleeping on a condition variable, and the caller
 // spins on an atomic completion count.
 //
+// A worker joins a job explicitly (a compare-and-swap on the job's state), and
+// the caller closes the job once every chunk is handed out, then waits only
+// for the workers that joined. A worker that gets no CPU until later (the
+// machine is oversubscribed) finds the job closed and skips it, so the caller
+// never waits on a thread that is not running.
+//
 // parallelFor never allocates: the job is held as a pointer to the caller's
 // callable plus a trampoline (a function reference), not copied into a
 // std::function, so a model run can be allocation-free (runtime/run_context.h).
@@ -54,8 +60,10 @@ class ThreadPool {
   int64_t extent_ = 0;
   int64_t grain_ = 1;
   std::atomic<int64_t> next_{0};  // first index not yet handed out
-  std::atomic<uint64_t> generation_{0};
-  std::atomic<int> pending_{0};
+  // Job state: generation << 32 | kOpen (accepting workers) | workers running it.
+  static constexpr uint64_t kOpen = uint64_t{1} << 31;
+  static constexpr uint64_t kActiveMask = kOpen - 1;
+  std::atomic<uint64_t> state_{0};
   std::atomic<int> sleepers_{0};
   std::atomic<bool> stop_{false};
 };

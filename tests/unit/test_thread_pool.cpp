@@ -2,6 +2,7 @@
 // back-to-back calls (the spin hand-off) and after workers have gone to sleep.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -36,6 +37,14 @@ TEST(ThreadPool, ManyBackToBackCalls) {
   for (int call = 0; call < 5000; ++call)
     pool.parallelFor(10, [&](int64_t b, int64_t e) { sum.fetch_add(e - b); });
   EXPECT_EQ(sum.load(), 50000);
+}
+
+// Far more threads than cores: most workers get the CPU only after the caller
+// has run every chunk, find the job closed and must skip it without touching
+// it (the next job may already be published).
+TEST(ThreadPool, OversubscribedWorkersSkipClosedJobs) {
+  ThreadPool pool(static_cast<int>(4 * std::max(1u, std::thread::hardware_concurrency())));
+  for (int call = 0; call < 2000; ++call) expectEachIndexOnce(pool, 1 + call % 37);
 }
 
 TEST(ThreadPool, WakesSleepingWorkers) {
