@@ -3,17 +3,30 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "codegen/target.h"
 #include "ir/graph.h"
 #include "passes/constant_evaluator.h"
+#include "passes/pass_manager.h"
 #include "runtime/compiled_model.h"
 
 namespace kiln::codegen {
 
 struct CompileOptions {
-  int optLevel = 3;  // 0..3 (LLVM pipeline and instruction selection); >= 1 also fuses epilogues
+  int optLevel = 3;  // 0..3: LLVM's pipeline and instruction selection, and the default graph passes
   Target target = Target::host();
+  // Graph pass pipeline run after shape specialization (passes/pipeline.h);
+  // unset: passes::defaultPipeline(optLevel).
+  std::optional<std::string> passes;
+  passes::PassInstrumentation instrumentation;
+
+  static CompileOptions atLevel(int level) {
+    CompileOptions o;
+    o.optLevel = level;
+    return o;
+  }
 };
 
 // `graph` must be fully static (run passes::specializeShapes first).

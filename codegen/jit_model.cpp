@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "passes/fuse_epilogue.h"
+#include "passes/pipeline.h"
 #include "passes/specialize_shapes.h"
 #include "runtime/tensor_convert.h"
 
@@ -55,8 +55,10 @@ JitModel::Variant JitModel::compile(const std::vector<runtime::Tensor>& inputs) 
   JitConstantEvaluator evaluator(options_.target);
   passes::specializeShapes(g, shapes, evaluator, values);
   g.removeDeadCode();
-  // -O0 keeps one naive kernel per op: the oracle the fused kernels are checked against.
-  if (options_.optLevel >= 1) passes::fuseEpilogues(g);
+  passes::PassContext context;
+  context.evaluator = &evaluator;
+  passes::runPipeline(g, passes::parsePipeline(options_.passes.value_or(passes::defaultPipeline(options_.optLevel))),
+                      context, options_.instrumentation);
   v.stats.specializeMs = msSince(t0);
 
   auto t1 = std::chrono::steady_clock::now();

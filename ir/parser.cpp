@@ -397,6 +397,9 @@ class Parser {
       parseDenseBody(*data, kind);
     else if (kind.kind == Tok::Ident && kind.text == "blob")
       parseBlob(*data, kind);
+    else if (kind.kind == Tok::Ident && kind.text == "elided")
+      failAt(kind, "the contents of constant '%{}' were elided when this IR was printed; write it with "
+             "`kiln opt -o FILE.kir` to keep them", name.text);
     else
       failAt(kind, "expected 'dense' or 'blob', found {}", describe(kind));
     define(name, std::move(type), std::move(data));

@@ -326,8 +326,10 @@ std::string printGraph(const Graph& g, const PrintOptions& opts) {
     const Value& val = g.value(v);
     const TensorData& data = *val.constant;
     body += fmt::format("  const {} : {} = ", names.ref(v), printType(val.type));
-    bool outOfLine = blobs && data.dtype != DType::String && data.numElements() > opts.inlineElementLimit;
-    if (outOfLine) {
+    bool large = data.dtype != DType::String && data.numElements() > opts.inlineElementLimit;
+    if (large && opts.elideLargeConstants) {
+      body += "elided\n";
+    } else if (large && blobs) {
       int64_t offset = blobs->append(data.bytes);
       body += fmt::format("blob({}, {})\n", offset, data.bytes.size());
       usedBlobs = true;

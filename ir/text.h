@@ -22,6 +22,7 @@
 //              | 'seq' '<' type '>' | 'opt' '<' type '>'
 //   dim       := INT | SYMBOL | STRING | '?'  '[*]' = rank unknown, '[]' = scalar
 //   constval  := dense | 'blob' '(' INT ',' INT ')'   byte offset, byte length
+//              | 'elided'                   printed for reading only; never parses
 //   dense     := 'dense' '<' '[' [elem (',' elem)*] ']' '>'   row-major, flat
 //   attrs     := '{' [attr (',' attr)*] '}'
 //   attr      := (SYMBOL | STRING) '=' attrval
@@ -61,6 +62,9 @@ struct PrintOptions {
   int64_t inlineElementLimit = 16;
   std::string sidePath;        // e.g. "model.kir.bin"; empty = everything inline
   std::string sideNameInText;  // how the text refers to the side file (usually its basename)
+  // Large constants print as `elided` (a dump for reading, as mlir-opt's
+  // elided resources; the parser rejects it). Takes precedence over sidePath.
+  bool elideLargeConstants = false;
 };
 
 // Prints g; when constants go to opts.sidePath that file is (re)written.

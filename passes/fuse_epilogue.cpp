@@ -39,7 +39,7 @@ struct Chain {
 
 class Fuser {
  public:
-  explicit Fuser(ir::Graph& g) : g_(g), users_(g.values.size()), isOutput_(g.values.size(), false),
+  Fuser(ir::Graph& g, bool contractions) : contractions_(contractions), g_(g), users_(g.values.size()), isOutput_(g.values.size(), false),
                                  claimed_(g.nodes.size(), false) {
     for (size_t i = 0; i < g.nodes.size(); ++i)
       for (ValueId v : g.nodes[i].inputs)
@@ -50,19 +50,18 @@ class Fuser {
   void run() {
     std::vector<std::optional<ir::Node>> fused(g_.nodes.size());
     std::vector<bool> drop(g_.nodes.size(), false);
-    // Contractions first: their epilogue runs on registers they computed
-    // anyway. Then chains of the remaining elementwise ops fuse into their
-    // first op.
-    for (bool contractions : {true, false})
-      for (size_t p = 0; p < g_.nodes.size(); ++p) {
-        if (claimed_[p] || ir::isContraction(g_.nodes[p].op) != contractions || !isProducer(g_.nodes[p]))
-          continue;
-        Chain c = grow(p);
-        if (c.nodes.empty()) continue;
-        claimed_[p] = drop[p] = true;
-        for (size_t j : c.nodes) claimed_[j] = drop[j] = true;
-        fused[c.nodes.back()] = fuse(p, c);
-      }
+    // One kind of producer per pass: contractions (their epilogue runs on
+    // registers they computed anyway), or, in a later pass, elementwise ops
+    // whose chains no contraction took.
+    for (size_t p = 0; p < g_.nodes.size(); ++p) {
+      if (claimed_[p] || ir::isContraction(g_.nodes[p].op) != contractions_ || !isProducer(g_.nodes[p]))
+        continue;
+      Chain c = grow(p);
+      if (c.nodes.empty()) continue;
+      claimed_[p] = drop[p] = true;
+      for (size_t j : c.nodes) claimed_[j] = drop[j] = true;
+      fused[c.nodes.back()] = fuse(p, c);
+    }
     std::vector<ir::Node> nodes;
     nodes.reserve(g_.nodes.size());
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
@@ -206,6 +205,7 @@ class Fuser {
     return f;
   }
 
+  bool contractions_;  // producers are contractions (else elementwise ops)
   ir::Graph& g_;
   std::vector<std::vector<size_t>> users_;  // per value: the nodes reading it, in order, once each
   std::vector<bool> isOutput_;              // per value
@@ -214,6 +214,8 @@ class Fuser {
 
 }  // namespace
 
-void fuseEpilogues(ir::Graph& graph) { Fuser(graph).run(); }
+void fuseEpilogues(ir::Graph& graph) { Fuser(graph, /*contractions=*/true).run(); }
+
+void fuseElementwise(ir::Graph& graph) { Fuser(graph, /*contractions=*/false).run(); }
 
 }  // namespace kiln::passes

@@ -26,6 +26,10 @@
 
 namespace kiln::passes {
 
+// Pass `fuse-epilogue`: chains after Conv, ConvTranspose, MatMul and Gemm.
 void fuseEpilogues(ir::Graph& graph);
+// Pass `fuse-elementwise`: chains of elementwise ops into their first op
+// (run it after fuse-epilogue, so contractions take their chains first).
+void fuseElementwise(ir::Graph& graph);
 
 }  // namespace kiln::passes

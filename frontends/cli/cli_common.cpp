@@ -9,21 +9,30 @@
 #include "ir/error.h"
 #include "ir/float16.h"
 #include "ir/text.h"
+#include "passes/pipeline.h"
 #include "runtime/npy.h"
 
 namespace kiln::cli {
 
-std::unique_ptr<codegen::JitModel> loadModel(const std::string& path, const CompileFlags& flags) {
+codegen::CompileOptions compileOptions(const CompileFlags& flags) {
   if (flags.optLevel < 0 || flags.optLevel > 3) fail("optimization level must be 0..3");
   codegen::CompileOptions options;
   options.optLevel = flags.optLevel;
+  if (flags.passes) {
+    passes::parsePipeline(*flags.passes);  // an unknown pass fails before the model loads
+    options.passes = flags.passes;
+  }
+  options.instrumentation.timePasses = flags.timePasses;
+  return options;
+}
+
+std::unique_ptr<codegen::JitModel> loadModel(const std::string& path, const CompileFlags& flags) {
+  codegen::CompileOptions options = compileOptions(flags);
   return std::make_unique<codegen::JitModel>(onnx::importModel(path), options);
 }
 
 std::unique_ptr<codegen::StagedModel> loadStagedModel(const std::string& path, const CompileFlags& flags) {
-  if (flags.optLevel < 0 || flags.optLevel > 3) fail("optimization level must be 0..3");
-  codegen::CompileOptions options;
-  options.optLevel = flags.optLevel;
+  codegen::CompileOptions options = compileOptions(flags);
   return std::make_unique<codegen::StagedModel>(onnx::importModel(path), options);
 }
 

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,12 @@ namespace kiln::cli {
 struct CompileFlags {
   int threads = 1;
   int optLevel = 3;
+  std::optional<std::string> passes;  // --passes: replaces the -O level's graph pipeline
+  bool timePasses = false;            // --time-passes: report to stderr
 };
+
+// The CompileOptions these flags ask for.
+codegen::CompileOptions compileOptions(const CompileFlags& flags);
 
 // Imports the ONNX model and wraps it for JIT compilation.
 std::unique_ptr<codegen::JitModel> loadModel(const std::string& path, const CompileFlags& flags);

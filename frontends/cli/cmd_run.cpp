@@ -84,6 +84,10 @@ int run(const RunArgs& a) {
 void addCompileFlags(CLI::App* cmd, CompileFlags& f) {
   cmd->add_option("--threads", f.threads, "Threads for one run")->check(CLI::Range(1, 256));
   cmd->add_option("-O", f.optLevel, "Optimization level 0..3 (-O0 .. -O3)")->check(CLI::Range(0, 3));
+  cmd->add_option_function<std::string>(
+      "--passes", [&f](const std::string& p) { f.passes = p; },
+      "Graph pass pipeline, e.g. fuse-epilogue,dce (default: the -O level's; see kiln opt --list-passes)");
+  cmd->add_flag("--time-passes", f.timePasses, "Print each graph pass's time to stderr");
 }
 
 Command addRunCommand(CLI::App& app) {

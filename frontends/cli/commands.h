@@ -15,5 +15,6 @@ Command addRunCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
 Command addInspectCommand(CLI::App& app);
 Command addImportCommand(CLI::App& app);
+Command addOptCommand(CLI::App& app);
 
 }  // namespace kiln::cli

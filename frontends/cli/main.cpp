@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   add(kiln::cli::addBenchCommand, "bench");
   add(kiln::cli::addInspectCommand, "inspect");
   add(kiln::cli::addImportCommand, "import");
+  add(kiln::cli::addOptCommand, "opt");
 
   try {
     app.parse(argc, argv);

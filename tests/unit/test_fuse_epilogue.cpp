@@ -92,6 +92,7 @@ std::vector<OpKind> epilogueOps(const ir::Node& n) {
 // Fuses, verifies, and checks that the text form round-trips.
 void fuse(ir::Graph& g) {
   passes::fuseEpilogues(g);
+  passes::fuseElementwise(g);
   ir::verifyGraph(g);
   std::string text = ir::printGraph(g);
   EXPECT_EQ(ir::printGraph(ir::parseGraph(text)), text);
@@ -279,7 +280,7 @@ TEST(FuseEpilogue, KernelsThatIgnoreAnEpilogueFailToCompile) {
   epi.addNode(OpKind::Relu, {x}, {r});
   epi.outputs = {r};
   b.g.nodes[0].attrs.set(ir::kEpilogueAttr, std::make_shared<const ir::Graph>(std::move(epi)));
-  codegen::JitModel model(b.g, codegen::CompileOptions{3});
+  codegen::JitModel model(b.g, codegen::CompileOptions::atLevel(3));
   runtime::Tensor in(DType::F32, {2, 8});
   try {
     model.specialize({in});
@@ -305,8 +306,8 @@ void expectSameAtO0AndO3(Builder& b, size_t fusedKernels) {
   std::vector<runtime::Tensor> inputs;
   for (ValueId v : b.g.inputs) inputs.push_back(randomTensor(b.g.type(v), rng));
   runtime::ThreadPool pool(2);
-  codegen::JitModel naive(b.g, codegen::CompileOptions{0});
-  codegen::JitModel fused(b.g, codegen::CompileOptions{3});
+  codegen::JitModel naive(b.g, codegen::CompileOptions::atLevel(0));
+  codegen::JitModel fused(b.g, codegen::CompileOptions::atLevel(3));
   EXPECT_EQ(fused.specialize(inputs).model->numKernels(), fusedKernels);
   EXPECT_EQ(naive.specialize(inputs).model->numKernels(), b.g.nodes.size());
   std::vector<runtime::Tensor> want = naive.run(inputs, pool), got = fused.run(inputs, pool);

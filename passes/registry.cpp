@@ -1,0 +1,31 @@
+#include "passes/registry.h"
+
+#include "passes/fuse_epilogue.h"
+
+namespace kiln::passes {
+
+namespace {
+void runDce(ir::Graph& g, PassContext&) { g.removeDeadCode(); }
+void runFuseEpilogue(ir::Graph& g, PassContext&) { fuseEpilogues(g); }
+void runFuseElementwise(ir::Graph& g, PassContext&) { fuseElementwise(g); }
+}  // namespace
+
+const std::vector<PassInfo>& allPasses() {
+  static const std::vector<PassInfo> passes = {
+      {"dce", "remove nodes whose outputs nothing reads, and unreferenced values", runDce},
+      {"fuse-epilogue",
+       "move elementwise chains after Conv/ConvTranspose/MatMul/Gemm into the producer's epilogue",
+       runFuseEpilogue},
+      {"fuse-elementwise", "fuse chains of elementwise ops into their first op (one kernel per chain)",
+       runFuseElementwise},
+  };
+  return passes;
+}
+
+const PassInfo* findPass(std::string_view name) {
+  for (const PassInfo& p : allPasses())
+    if (name == p.name) return &p;
+  return nullptr;
+}
+
+}  // namespace kiln::passes
