@@ -1,6 +1,7 @@
 #include "passes/registry.h"
 
 #include "passes/fuse_epilogue.h"
+#include "passes/fuse_pool_conv.h"
 
 namespace kiln::passes {
 
@@ -8,6 +9,7 @@ namespace {
 void runDce(ir::Graph& g, PassContext&) { g.removeDeadCode(); }
 void runFuseEpilogue(ir::Graph& g, PassContext&) { fuseEpilogues(g); }
 void runFuseElementwise(ir::Graph& g, PassContext&) { fuseElementwise(g); }
+void runFusePoolConv(ir::Graph& g, PassContext&) { fusePoolConv(g); }
 }  // namespace
 
 const std::vector<PassInfo>& allPasses() {
@@ -18,6 +20,8 @@ const std::vector<PassInfo>& allPasses() {
        runFuseEpilogue},
       {"fuse-elementwise", "fuse chains of elementwise ops into their first op (one kernel per chain)",
        runFuseElementwise},
+      {"fuse-pool-conv", "GlobalAveragePool + 1x1 Conv (squeeze-excitation's squeeze) -> one Conv {pool_input}",
+       runFusePoolConv},
   };
   return passes;
 }

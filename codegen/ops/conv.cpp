@@ -16,7 +16,9 @@
 #include "codegen/ops/conv_direct.h"
 #include "codegen/ops/conv_ir.h"
 #include "codegen/ops/conv_plan.h"
+#include "codegen/ops/conv_pooled.h"
 #include "codegen/ops/conv_winograd.h"
+#include "ir/pool_input.h"
 
 namespace kiln::codegen {
 
@@ -131,6 +133,7 @@ void emitMiddleChunk(KernelContext& ctx, const ConvPlan& p, const ConvRows& rows
 
 void emitConv(KernelContext& ctx) {
   using namespace convir;
+  if (ir::poolsInput(ctx.node)) return emitPooledConv(ctx);
   if (emitPointwiseConvAsGemm(ctx)) return;
   ConvPlan p = planConv(ctx);
   if (!p.pointwise) {

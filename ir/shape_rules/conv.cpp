@@ -9,6 +9,7 @@
 #include <cmath>
 #include <set>
 
+#include "ir/pool_input.h"
 #include "ir/shape_rules.h"
 
 namespace kiln::ir {
@@ -170,6 +171,8 @@ void inferShapesConv(InferContext& ctx) {
   std::vector<Dim> wSpatial = w.rankKnown ? spatialDims(w) : std::vector<Dim>(spatial);
   Window win = readWindow(ctx, spatial, &wSpatial);
   std::vector<Dim> xSpatial = x.rankKnown ? spatialDims(x) : std::vector<Dim>(spatial);
+  // pool_input (ir/pool_input.h): the conv sees X's channel means, 1x1.
+  if (ctx.attrs().getInt(kPoolInputAttr, 0) != 0) xSpatial.assign(spatial, Dim::known(1));
 
   TensorType out;
   out.dtype = x.dtype;
