@@ -146,7 +146,8 @@ Command addOptCommand(CLI::App& app) {
   cmd->add_option("model", args->model, "Input: .onnx, .kir, or - (IR text on stdin)");
   cmd->add_option_function<std::string>(
       "--passes", [args](const std::string& p) { args->passes = p; },
-      "Pass pipeline, comma-separated (default: the -O level's)");
+      "Pass pipeline, comma-separated (default: the -O level's)")
+      ->expected(0, 1);
   cmd->add_option("-O", args->optLevel, "Use this -O level's default pipeline (0..3, default 3)")
       ->check(CLI::Range(0, 3));
   cmd->add_option("-o,--output", args->out, "Write the IR here (constants over --inline-limit go to OUT.bin)");

@@ -86,7 +86,8 @@ void addCompileFlags(CLI::App* cmd, CompileFlags& f) {
   cmd->add_option("-O", f.optLevel, "Optimization level 0..3 (-O0 .. -O3)")->check(CLI::Range(0, 3));
   cmd->add_option_function<std::string>(
       "--passes", [&f](const std::string& p) { f.passes = p; },
-      "Graph pass pipeline, e.g. fuse-epilogue,dce (default: the -O level's; see kiln opt --list-passes)");
+      "Graph pass pipeline, e.g. fuse-epilogue,dce (default: the -O level's; see kiln opt --list-passes)")
+      ->expected(0, 1);
   cmd->add_flag("--time-passes", f.timePasses, "Print each graph pass's time to stderr");
 }
 
