@@ -1,6 +1,10 @@
 #include "frontends/cli/cli_common.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "frontends/onnx/importer.h"
@@ -34,6 +38,22 @@ std::unique_ptr<codegen::JitModel> loadModel(const std::string& path, const Comp
 std::unique_ptr<codegen::StagedModel> loadStagedModel(const std::string& path, const CompileFlags& flags) {
   codegen::CompileOptions options = compileOptions(flags);
   return std::make_unique<codegen::StagedModel>(onnx::importModel(path), options);
+}
+
+void writeGraphText(const ir::Graph& g, const std::string& out, int64_t inlineLimit, bool elideOnStdout) {
+  ir::PrintOptions opts;
+  opts.inlineElementLimit = inlineLimit;
+  if (out.empty()) {
+    if (elideOnStdout) opts.elideLargeConstants = true;
+    else opts.inlineElementLimit = INT64_MAX;
+    fmt::print("{}", ir::printGraph(g, opts));
+    return;
+  }
+  opts.sidePath = out + ".bin";
+  opts.sideNameInText = std::filesystem::path(opts.sidePath).filename().string();
+  std::string text = ir::printGraph(g, opts);
+  std::ofstream f(out, std::ios::binary);
+  if (!f || !(f << text) || !f.flush()) fail("cannot write '{}'", out);
 }
 
 std::pair<std::string, std::string> splitSpec(const std::string& spec, const char* flag) {

@@ -56,6 +56,11 @@ std::vector<runtime::Value> collectValues(const ir::Graph& graph, const std::vec
 std::vector<runtime::Tensor> randomInputs(const ir::Graph& graph,
                                           const std::vector<std::string>& shapeSpecs, uint64_t seed);
 
+// Writes g as textual IR: to `out` with constants of more than inlineLimit
+// elements in the side file OUT.bin, or, when `out` is empty, to stdout with
+// those constants inline (`elideOnStdout`: printed as `elided` instead).
+void writeGraphText(const ir::Graph& g, const std::string& out, int64_t inlineLimit, bool elideOnStdout);
+
 // Characters outside [A-Za-z0-9_.-] become '_' (output file names).
 std::string sanitizeName(const std::string& name);
 

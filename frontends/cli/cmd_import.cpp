@@ -4,13 +4,11 @@
 // goes to stdout with every constant inline.
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <fstream>
 
+#include "frontends/cli/cli_common.h"
 #include "frontends/cli/commands.h"
 #include "frontends/onnx/importer.h"
 #include "ir/error.h"
-#include "ir/text.h"
 
 namespace kiln::cli {
 
@@ -22,19 +20,7 @@ struct ImportArgs {
 };
 
 int importCmd(const ImportArgs& a) {
-  ir::Graph g = onnx::importModel(a.model);
-  ir::PrintOptions opts;
-  opts.inlineElementLimit = a.inlineLimit;
-  if (a.out.empty()) {
-    opts.inlineElementLimit = INT64_MAX;
-    fmt::print("{}", ir::printGraph(g, opts));
-    return 0;
-  }
-  opts.sidePath = a.out + ".bin";
-  opts.sideNameInText = std::filesystem::path(opts.sidePath).filename().string();
-  std::string text = ir::printGraph(g, opts);
-  std::ofstream f(a.out, std::ios::binary);
-  if (!f || !(f << text) || !f.flush()) fail("cannot write '{}'", a.out);
+  writeGraphText(onnx::importModel(a.model), a.out, a.inlineLimit, /*elideOnStdout=*/false);
   return 0;
 }
 

@@ -15,11 +15,8 @@
 //   --time-passes report go to stderr.
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
-#include <sstream>
 
 #include "codegen/compiler.h"
 #include "frontends/cli/cli_common.h"
@@ -123,18 +120,7 @@ int optCmd(const OptArgs& a) {
   context.evaluator = &evaluator;
   passes::runPipeline(g, pipeline, context, instr);
 
-  ir::PrintOptions opts;
-  opts.inlineElementLimit = a.inlineLimit;
-  if (a.out.empty()) {
-    opts.elideLargeConstants = true;
-    fmt::print("{}", ir::printGraph(g, opts));
-    return 0;
-  }
-  opts.sidePath = a.out + ".bin";
-  opts.sideNameInText = std::filesystem::path(opts.sidePath).filename().string();
-  std::string text = ir::printGraph(g, opts);
-  std::ofstream f(a.out, std::ios::binary);
-  if (!f || !(f << text) || !f.flush()) fail("cannot write '{}'", a.out);
+  writeGraphText(g, a.out, a.inlineLimit, /*elideOnStdout=*/true);
   return 0;
 }
 
