@@ -38,7 +38,9 @@ std::vector<const PassInfo*> parsePipeline(std::string_view text) {
 
 std::string defaultPipeline(int optLevel) {
   if (optLevel <= 0) return "";
-  return "fuse-epilogue,fuse-elementwise,dce";
+  std::string simplify = optLevel == 1 ? "canonicalize,fold-constants,cse,dce,"
+                                       : "canonicalize,fold-constants,cse,fold-batchnorm,dce,";
+  return simplify + "fuse-epilogue,fuse-elementwise,dce";
 }
 
 }  // namespace kiln::passes

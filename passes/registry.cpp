@@ -1,5 +1,9 @@
 #include "passes/registry.h"
 
+#include "passes/canonicalize.h"
+#include "passes/cse.h"
+#include "passes/fold_batchnorm.h"
+#include "passes/fold_constants.h"
 #include "passes/fuse_epilogue.h"
 
 namespace kiln::passes {
@@ -8,6 +12,9 @@ namespace {
 void runDce(ir::Graph& g, PassContext&) { g.removeDeadCode(); }
 void runFuseEpilogue(ir::Graph& g, PassContext&) { fuseEpilogues(g); }
 void runFuseElementwise(ir::Graph& g, PassContext&) { fuseElementwise(g); }
+void runCanonicalize(ir::Graph& g, PassContext&) { canonicalize(g); }
+void runCse(ir::Graph& g, PassContext&) { eliminateCommonSubexpressions(g); }
+void runFoldBatchNorm(ir::Graph& g, PassContext&) { foldBatchNorm(g); }
 }  // namespace
 
 const std::vector<PassInfo>& allPasses() {
@@ -18,6 +25,14 @@ const std::vector<PassInfo>& allPasses() {
        runFuseEpilogue},
       {"fuse-elementwise", "fuse chains of elementwise ops into their first op (one kernel per chain)",
        runFuseElementwise},
+      {"canonicalize",
+       "algebraic identities (x+0, x*1, Identity, no-op Cast), Reshape/Squeeze/Unsqueeze and Transpose chains",
+       runCanonicalize},
+      {"fold-constants", "evaluate nodes whose inputs are all constant (and Shape/Size of static shapes)",
+       foldConstants},
+      {"cse", "merge nodes computing the same op of the same inputs, and equal constants", runCse},
+      {"fold-batchnorm", "fold inference BatchNormalization into the weights of the Conv/Gemm before it",
+       runFoldBatchNorm},
   };
   return passes;
 }
