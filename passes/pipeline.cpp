@@ -38,8 +38,10 @@ std::vector<const PassInfo*> parsePipeline(std::string_view text) {
 
 std::string defaultPipeline(int optLevel) {
   if (optLevel <= 0) return "";
-  if (optLevel == 1) return "fuse-epilogue,fuse-elementwise,dce";
-  return "fuse-pool-conv,fuse-epilogue,fuse-elementwise,dce";
+  std::string simplify = optLevel == 1 ? "canonicalize,fold-constants,cse,dce,"
+                                       : "canonicalize,fold-constants,cse,fold-batchnorm,dce,";
+  std::string patterns = optLevel == 1 ? "" : "fuse-pool-conv,";
+  return simplify + patterns + "fuse-epilogue,fuse-elementwise,dce";
 }
 
 }  // namespace kiln::passes

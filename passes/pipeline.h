@@ -17,8 +17,8 @@ std::vector<const PassInfo*> parsePipeline(std::string_view text);
 
 // The pipeline each -O level runs after shape specialization:
 //   -O0  none: one kernel per op, the reference the fused kernels are checked against
-//   -O1  cleanups and epilogue/elementwise fusion
-//   -O2, -O3  also the pattern fusions
+//   -O1  cleanups (canonicalize, fold-constants, cse, dce) and epilogue/elementwise fusion
+//   -O2, -O3  also fold-batchnorm and the pattern fusions
 std::string defaultPipeline(int optLevel);
 
 }  // namespace kiln::passes

@@ -1,5 +1,9 @@
 #include "passes/registry.h"
 
+#include "passes/canonicalize.h"
+#include "passes/cse.h"
+#include "passes/fold_batchnorm.h"
+#include "passes/fold_constants.h"
 #include "passes/fuse_epilogue.h"
 #include "passes/fuse_pool_conv.h"
 
@@ -9,6 +13,9 @@ namespace {
 void runDce(ir::Graph& g, PassContext&) { g.removeDeadCode(); }
 void runFuseEpilogue(ir::Graph& g, PassContext&) { fuseEpilogues(g); }
 void runFuseElementwise(ir::Graph& g, PassContext&) { fuseElementwise(g); }
+void runCanonicalize(ir::Graph& g, PassContext&) { canonicalize(g); }
+void runCse(ir::Graph& g, PassContext&) { eliminateCommonSubexpressions(g); }
+void runFoldBatchNorm(ir::Graph& g, PassContext&) { foldBatchNorm(g); }
 void runFusePoolConv(ir::Graph& g, PassContext&) { fusePoolConv(g); }
 }  // namespace
 
@@ -20,6 +27,14 @@ const std::vector<PassInfo>& allPasses() {
        runFuseEpilogue},
       {"fuse-elementwise", "fuse chains of elementwise ops into their first op (one kernel per chain)",
        runFuseElementwise},
+      {"canonicalize",
+       "algebraic identities (x+0, x*1, Identity, no-op Cast), Reshape/Squeeze/Unsqueeze and Transpose chains",
+       runCanonicalize},
+      {"fold-constants", "evaluate nodes whose inputs are all constant (and Shape/Size of static shapes)",
+       foldConstants},
+      {"cse", "merge nodes computing the same op of the same inputs, and equal constants", runCse},
+      {"fold-batchnorm", "fold inference BatchNormalization into the weights of the Conv/Gemm before it",
+       runFoldBatchNorm},
       {"fuse-pool-conv", "GlobalAveragePool + 1x1 Conv (squeeze-excitation's squeeze) -> one Conv {pool_input}",
        runFusePoolConv},
   };

@@ -2,10 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "ir/error.h"
 #include "ir/shape_rules.h"
+#include "passes/fold_constants.h"
 
 namespace kiln::passes {
 
@@ -15,47 +14,6 @@ void bindInput(ir::Graph& g, size_t i, const std::vector<int64_t>& shape) {
   ir::Value& v = g.value(g.inputs[i]);
   ir::checkInputShape(v, shape);
   v.type = ir::staticType(v.type.dtype, shape);
-}
-
-// Shape(x) with x statically shaped is a constant, whatever x's contents.
-bool foldStaticShape(ir::Graph& g, ir::Node& n) {
-  if (n.op != ir::OpKind::Shape || !g.type(n.inputs[0]).isStatic()) return false;
-  std::vector<int64_t> dims = g.type(n.inputs[0]).staticShape();
-  int64_t rank = static_cast<int64_t>(dims.size());
-  auto clampAxis = [rank](int64_t a) { return std::clamp(a < 0 ? a + rank : a, int64_t{0}, rank); };
-  int64_t start = clampAxis(n.attrs.getInt("start", 0));
-  int64_t end = clampAxis(n.attrs.getInt("end", rank));
-  std::vector<int64_t> slice;
-  for (int64_t i = start; i < end; ++i) slice.push_back(dims[static_cast<size_t>(i)]);
-  int64_t len = static_cast<int64_t>(slice.size());
-  ir::Value& out = g.value(n.outputs[0]);
-  out.constant = ir::TensorData::fromInts(slice, {len});
-  out.type = ir::staticType(DType::I64, {len});
-  return true;
-}
-
-// Size(x) with x statically shaped is a constant too.
-bool foldStaticSize(ir::Graph& g, ir::Node& n) {
-  if (n.op != ir::OpKind::Size || !g.type(n.inputs[0]).isStatic()) return false;
-  ir::Value& out = g.value(n.outputs[0]);
-  out.constant = ir::TensorData::fromInts({g.type(n.inputs[0]).numElements()}, {});
-  out.type = ir::staticType(DType::I64, {});
-  return true;
-}
-
-bool allInputsConstant(const ir::Graph& g, const ir::Node& n) {
-  for (ir::ValueId v : n.inputs)
-    if (v != ir::kNoValue && !g.value(v).isConstant()) return false;
-  return true;
-}
-
-bool outputsFoldable(const ir::Graph& g, const ir::Node& n, int64_t maxBytes) {
-  for (ir::ValueId v : n.outputs) {
-    const ir::TensorType& t = g.type(v);
-    if (!t.isStatic() || t.dtype == DType::String) return false;
-    if (t.numElements() * static_cast<int64_t>(dtypeSize(t.dtype)) > maxBytes) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -82,9 +40,8 @@ void specializeShapes(ir::Graph& g, const std::vector<std::vector<int64_t>>& inp
     ir::Node& n = g.nodes[i];
     if (foldStaticShape(g, n) || foldStaticSize(g, n)) continue;
     ir::inferNodeShapes(g, n);
-    if (allInputsConstant(g, n) && outputsFoldable(g, n, maxFoldBytes)) {
-      std::vector<ir::TensorDataPtr> results = evaluator.evaluate(g, n);
-      for (size_t k = 0; k < n.outputs.size(); ++k) g.value(n.outputs[k]).constant = results.at(k);
+    if (isFoldable(g, n, maxFoldBytes)) {
+      foldNode(g, n, evaluator);
       continue;
     }
     kept.push_back(std::move(n));
