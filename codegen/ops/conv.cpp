@@ -44,22 +44,7 @@ int64_t channelBlock(int64_t ocPerGroup) {
 
 ConvPlan planConv(KernelContext& ctx) {
   ConvPlan p;
-  p.dt = requireFloatKernel(ctx, ctx.inputDType(0));
-  std::vector<int64_t> x = ctx.inputShape(0), w = ctx.inputShape(1), y = ctx.outputShape(0);
-  if (w.size() != x.size() || x.size() < 3) ctx.fail("W rank {} does not match X rank {}", w.size(), x.size());
-  p.groups = ctx.attrs().getInt("group", 1);
-  p.batch = x[0];
-  p.channels = x[1];
-  p.outChannels = y[1];
-  if (p.groups <= 0 || p.channels % p.groups != 0 || p.outChannels % p.groups != 0 ||
-      w[0] != p.outChannels || w[1] * p.groups != p.channels)
-    ctx.fail("channels (X {}, W {}x{}, Y {}) do not fit group {}", p.channels, w[0], w[1], p.outChannels,
-             p.groups);
-  p.icPerGroup = p.channels / p.groups;
-  p.ocPerGroup = p.outChannels / p.groups;
-  p.hasBias = ctx.hasInput(2);
-  p.g = forwardWindow(ctx, std::vector<int64_t>(w.begin() + 2, w.end()), false);
-  p.lanes = ctx.target.vectorBits / 8 / static_cast<int64_t>(dtypeSize(p.dt));
+  static_cast<ConvChannels&>(p) = readConvChannels(ctx, /*transposed=*/false);
 
   // A pointwise conv maps each spatial position to itself: treat the whole
   // plane as one long row.

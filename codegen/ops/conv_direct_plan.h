@@ -14,12 +14,7 @@ namespace kiln::codegen {
 
 constexpr int64_t kConvMaxUnrolledTaps = 16;  // wider kernels loop over kw at run time
 
-struct DirectPlan {
-  DType dt = DType::F32;
-  WindowGeometry g;
-  int64_t batch = 0, channels = 0, outChannels = 0, groups = 1, icPerGroup = 0, ocPerGroup = 0;
-  bool hasBias = false;
-  int64_t lanes = 1, esize = 4;
+struct DirectPlan : ConvChannels {
   int64_t count = 1, vectors = 1;          // register tile: output channels x column vectors
   int64_t fullTiles = 0, tailVectors = 0;  // column tiles of a row
   int64_t outCols = 0;                     // columns computed per row: OW rounded up to lanes

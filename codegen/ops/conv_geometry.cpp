@@ -153,4 +153,29 @@ DType requireFloatKernel(const KernelContext& ctx, DType t) {
   return t;
 }
 
+ConvChannels readConvChannels(const KernelContext& ctx, bool transposed) {
+  ConvChannels p;
+  p.dt = requireFloatKernel(ctx, ctx.inputDType(0));
+  std::vector<int64_t> x = ctx.inputShape(0), w = ctx.inputShape(1), y = ctx.outputShape(0);
+  if (w.size() != x.size() || x.size() < 3) ctx.fail("W rank {} does not match X rank {}", w.size(), x.size());
+  p.groups = ctx.attrs().getInt("group", 1);
+  p.batch = x[0];
+  p.channels = x[1];
+  p.outChannels = y[1];
+  // W's channel dims: Conv [M, C/group], ConvTranspose [C, M/group].
+  int64_t wIn = transposed ? w[0] : w[1] * p.groups, wOut = transposed ? w[1] * p.groups : w[0];
+  if (p.groups <= 0 || p.channels % p.groups != 0 || p.outChannels % p.groups != 0 || wIn != p.channels ||
+      wOut != p.outChannels)
+    ctx.fail("channels (X {}, W {}x{}, Y {}) do not fit group {}", p.channels, w[0], w[1], p.outChannels,
+             p.groups);
+  p.icPerGroup = p.channels / p.groups;
+  p.ocPerGroup = p.outChannels / p.groups;
+  p.hasBias = ctx.hasInput(2);
+  std::vector<int64_t> kernel(w.begin() + 2, w.end());
+  p.g = transposed ? transposedWindow(ctx, kernel) : forwardWindow(ctx, kernel, false);
+  p.esize = static_cast<int64_t>(dtypeSize(p.dt));
+  p.lanes = ctx.target.vectorBits / 8 / p.esize;
+  return p;
+}
+
 }  // namespace kiln::codegen

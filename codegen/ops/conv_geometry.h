@@ -49,4 +49,18 @@ WindowGeometry transposedWindow(const KernelContext& ctx, const std::vector<int6
 // The element type of a float kernel (f32 or f64); fails for anything else.
 DType requireFloatKernel(const KernelContext& ctx, DType t);
 
+// What every Conv / ConvTranspose kernel plans from: X [N, C, spatial...],
+// W (Conv: [M, C/group, k...]; ConvTranspose: [C, M/group, k...]), Y [N, M, ...].
+struct ConvChannels {
+  DType dt = DType::F32;
+  WindowGeometry g;
+  int64_t batch = 0, channels = 0, outChannels = 0, groups = 1, icPerGroup = 0, ocPerGroup = 0;
+  bool hasBias = false;
+  int64_t lanes = 1, esize = 4;  // vector lanes of dt on the target; bytes per element
+};
+
+// Reads the node's shapes and group; fails naming the node when W's rank or
+// channels do not fit X, Y and group.
+ConvChannels readConvChannels(const KernelContext& ctx, bool transposed);
+
 }  // namespace kiln::codegen

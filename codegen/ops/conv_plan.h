@@ -8,13 +8,8 @@
 
 namespace kiln::codegen {
 
-struct ConvPlan {
-  DType dt = DType::F32;
-  WindowGeometry g;
-  int64_t batch = 0, channels = 0, outChannels = 0, groups = 1, icPerGroup = 0, ocPerGroup = 0;
+struct ConvPlan : ConvChannels {
   int64_t chunkLen = 0, numChunks = 1;  // columns per task
-  int64_t lanes = 1;                    // vector lanes of dt on the target
-  bool hasBias = false;
   bool pointwise = false;  // 1x1, stride 1, no padding: the plane is one row
 };
 

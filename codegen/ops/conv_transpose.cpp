@@ -39,12 +39,8 @@ struct OffsetTaps {
   std::vector<std::pair<int64_t, int64_t>> taps;
 };
 
-struct TransposePlan {
-  DType dt = DType::F32;
-  WindowGeometry g;
-  int64_t batch = 0, channels = 0, outChannels = 0, groups = 1, icPerGroup = 0, ocPerGroup = 0;
-  bool hasBias = false;
-  int64_t lanes = 1, esize = 4, phases = 1;
+struct TransposePlan : ConvChannels {
+  int64_t phases = 1;
   std::vector<OffsetTaps> offsets;  // by input offset along W
   int64_t count = 1, vectors = 1;   // register tile: channels x phases x vectors of q
   int64_t qFull = 0;                // q below this: every phase's column is inside the row
@@ -88,23 +84,8 @@ void chooseTile(TransposePlan& p, int64_t regs, int64_t rowVectors) {
 
 TransposePlan planTranspose(KernelContext& ctx) {
   TransposePlan p;
-  p.dt = requireFloatKernel(ctx, ctx.inputDType(0));
-  std::vector<int64_t> x = ctx.inputShape(0), w = ctx.inputShape(1), y = ctx.outputShape(0);
-  if (w.size() != x.size() || x.size() < 3) ctx.fail("W rank {} does not match X rank {}", w.size(), x.size());
-  p.groups = ctx.attrs().getInt("group", 1);
-  p.batch = x[0];
-  p.channels = x[1];
-  p.outChannels = y[1];
-  if (p.groups <= 0 || w[0] != p.channels || p.channels % p.groups != 0 || w[1] * p.groups != p.outChannels)
-    ctx.fail("channels (X {}, W {}x{}, Y {}) do not fit group {}", p.channels, w[0], w[1], p.outChannels,
-             p.groups);
-  p.icPerGroup = p.channels / p.groups;
-  p.ocPerGroup = w[1];
-  p.hasBias = ctx.hasInput(2);
-  p.g = transposedWindow(ctx, std::vector<int64_t>(w.begin() + 2, w.end()));
+  static_cast<ConvChannels&>(p) = readConvChannels(ctx, /*transposed=*/true);
   const WindowGeometry& g = p.g;
-  p.esize = static_cast<int64_t>(dtypeSize(p.dt));
-  p.lanes = ctx.target.vectorBits / 8 / p.esize;
   int64_t s = g.stride[2];
   p.phases = s;
 
