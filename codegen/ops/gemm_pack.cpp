@@ -36,43 +36,37 @@ llvm::Value* embed(KernelContext& ctx, const std::vector<float>& data, const cha
   return g;
 }
 
-// The panel layout shared by both operands: `panels` panels of `width`
-// lanes over `depth` k; value(m, p, k, j) gives the element or 0.
-template <typename Fn>
-std::vector<float> packPanels(int64_t matrices, int64_t panels, int64_t depth, int64_t width, Fn value) {
+// Packs every matrix of a constant operand into panels of `width` lanes over
+// `depth` k, lane fastest (zero past `extent` lanes). Lane l at depth k is
+// element l * lanePitch + k * kPitch of each source matrix. A's lanes are its
+// rows (width MR), B's its columns (width NR).
+PackedOperand packConstant(KernelContext& ctx, const GemmOperand& op, int64_t extent, int64_t depth,
+                           int64_t width, int64_t lanePitch, int64_t kPitch, const char* name) {
+  int64_t matrices = 0;
+  const float* src = constantFloats(ctx, op, matrices);
+  int64_t panels = ceilDiv(extent, width);
   std::vector<float> out(static_cast<size_t>(matrices * panels * depth * width), 0.0f);
   size_t i = 0;
   for (int64_t m = 0; m < matrices; ++m)
     for (int64_t p = 0; p < panels; ++p)
       for (int64_t k = 0; k < depth; ++k)
-        for (int64_t j = 0; j < width; ++j) out[i++] = value(m, p, k, j);
-  return out;
+        for (int64_t j = 0; j < width; ++j, ++i) {
+          int64_t lane = p * width + j;
+          if (lane < extent) out[i] = src[m * op.matrixElements + lane * lanePitch + k * kPitch];
+        }
+  return {embed(ctx, out, name), panels * depth * width, depth * width};
 }
 
 }  // namespace
 
 PackedOperand packConstantA(KernelContext& ctx, const GemmOperand& a, int64_t M, int64_t K,
                             const GemmTiling& t) {
-  int64_t matrices = 0;
-  const float* src = constantFloats(ctx, a, matrices);
-  int64_t panels = ceilDiv(M, t.mr);
-  auto data = packPanels(matrices, panels, K, t.mr, [&](int64_t m, int64_t p, int64_t k, int64_t i) {
-    int64_t row = p * t.mr + i;
-    return row < M ? src[m * a.matrixElements + row * a.rowStride + k * a.colStride] : 0.0f;
-  });
-  return {embed(ctx, data, "gemm_packed_a"), panels * K * t.mr, K * t.mr};
+  return packConstant(ctx, a, M, K, t.mr, a.rowStride, a.colStride, "gemm_packed_a");
 }
 
 PackedOperand packConstantB(KernelContext& ctx, const GemmOperand& b, int64_t K, int64_t N,
                             const GemmTiling& t) {
-  int64_t matrices = 0;
-  const float* src = constantFloats(ctx, b, matrices);
-  int64_t panels = ceilDiv(N, t.nr);
-  auto data = packPanels(matrices, panels, K, t.nr, [&](int64_t m, int64_t p, int64_t k, int64_t j) {
-    int64_t col = p * t.nr + j;
-    return col < N ? src[m * b.matrixElements + k * b.rowStride + col * b.colStride] : 0.0f;
-  });
-  return {embed(ctx, data, "gemm_packed_b"), panels * K * t.nr, K * t.nr};
+  return packConstant(ctx, b, N, K, t.nr, b.colStride, b.rowStride, "gemm_packed_b");
 }
 
 void emitPackAPanel(KernelContext& ctx, const GemmOperand& a, llvm::Value* offset, llvm::Value* row0,
