@@ -57,8 +57,10 @@ JitModel::Variant JitModel::compile(const std::vector<runtime::Tensor>& inputs) 
   g.removeDeadCode();
   passes::PassContext context;
   context.evaluator = &evaluator;
+  passes::PassInstrumentation instrumentation = options_.instrumentation;
+  for (const ir::TensorDataPtr& bound : values) instrumentation.boundInputs |= bound != nullptr;
   passes::runPipeline(g, passes::parsePipeline(options_.passes.value_or(passes::defaultPipeline(options_.optLevel))),
-                      context, options_.instrumentation);
+                      context, instrumentation);
   v.stats.specializeMs = msSince(t0);
 
   auto t1 = std::chrono::steady_clock::now();

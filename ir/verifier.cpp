@@ -57,7 +57,7 @@ void checkTensor(const TensorData& data, const TensorType* type, const std::stri
 
 }  // namespace
 
-void verifyGraph(const Graph& g) {
+void verifyGraph(const Graph& g, bool allowBoundInputs) {
   const size_t n = g.values.size();
   auto inRange = [n](ValueId v) { return v >= 0 && static_cast<size_t>(v) < n; };
   std::vector<Definer> definer(n, Definer::None);
@@ -67,7 +67,8 @@ void verifyGraph(const Graph& g) {
     ValueId v = g.inputs[i];
     if (!inRange(v)) fail("graph input #{} has invalid value id {} ({} values)", i, v, n);
     if (definer[v] != Definer::None) fail("{} is listed twice as a graph input", valueLabel(g, v));
-    if (g.value(v).isConstant()) fail("graph input {} is also a constant", valueLabel(g, v));
+    if (g.value(v).isConstant() && !allowBoundInputs)
+      fail("graph input {} is also a constant", valueLabel(g, v));
     definer[v] = Definer::Input;
   }
   for (size_t v = 0; v < n; ++v) {

@@ -18,6 +18,10 @@ namespace kiln::ir {
 //   input is absent, or an output is absent;
 // - a constant's (or tensor attribute's) dtype/shape disagree with its type,
 //   or its byte size is not elements * dtypeSize.
-void verifyGraph(const Graph& g);
+//
+// With `allowBoundInputs`, a graph input may also carry a constant: shape
+// specialization binds the contents of value-keyed inputs that way
+// (passes/specialize_shapes.h), and passes run on that graph.
+void verifyGraph(const Graph& g, bool allowBoundInputs = false);
 
 }  // namespace kiln::ir

@@ -52,7 +52,7 @@ std::vector<PassRecord> runPipeline(ir::Graph& graph, const std::vector<const Pa
     r.nodesAfter = graph.nodes.size();
     if (instr.verifyEach) {
       try {
-        ir::verifyGraph(graph);
+        ir::verifyGraph(graph, instr.boundInputs);
       } catch (const Error& e) {
         fail("pass '{}' left invalid IR: {}", pass->name, e.what());
       }

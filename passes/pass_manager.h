@@ -24,6 +24,8 @@ struct PassInstrumentation {
 #else
   bool verifyEach = true;
 #endif
+  // The graph's inputs may carry bound contents (ir::verifyGraph's allowBoundInputs).
+  bool boundInputs = false;
   // Where IR dumps and the timing report go (null: std::cerr). Dumps print
   // constants of more than 16 elements as `elided`.
   std::ostream* out = nullptr;
