@@ -38,7 +38,8 @@ std::vector<const PassInfo*> parsePipeline(std::string_view text) {
 
 std::string defaultPipeline(int optLevel) {
   if (optLevel <= 0) return "";
-  return "fuse-epilogue,fuse-elementwise,dce";
+  if (optLevel == 1) return "fuse-epilogue,fuse-elementwise,dce";
+  return "fuse-hardswish,fuse-gelu,fuse-silu,fuse-layernorm,fuse-rmsnorm,fuse-epilogue,fuse-elementwise,dce";
 }
 
 }  // namespace kiln::passes

@@ -1,6 +1,11 @@
 #include "passes/registry.h"
 
 #include "passes/fuse_epilogue.h"
+#include "passes/fuse_gelu.h"
+#include "passes/fuse_hardswish.h"
+#include "passes/fuse_layernorm.h"
+#include "passes/fuse_rmsnorm.h"
+#include "passes/fuse_silu.h"
 
 namespace kiln::passes {
 
@@ -8,6 +13,11 @@ namespace {
 void runDce(ir::Graph& g, PassContext&) { g.removeDeadCode(); }
 void runFuseEpilogue(ir::Graph& g, PassContext&) { fuseEpilogues(g); }
 void runFuseElementwise(ir::Graph& g, PassContext&) { fuseElementwise(g); }
+void runFuseHardSwish(ir::Graph& g, PassContext&) { fuseHardSwish(g); }
+void runFuseGelu(ir::Graph& g, PassContext&) { fuseGelu(g); }
+void runFuseSilu(ir::Graph& g, PassContext&) { fuseSilu(g); }
+void runFuseLayerNorm(ir::Graph& g, PassContext&) { fuseLayerNorm(g); }
+void runFuseRmsNorm(ir::Graph& g, PassContext&) { fuseRmsNorm(g); }
 }  // namespace
 
 const std::vector<PassInfo>& allPasses() {
@@ -18,6 +28,13 @@ const std::vector<PassInfo>& allPasses() {
        runFuseEpilogue},
       {"fuse-elementwise", "fuse chains of elementwise ops into their first op (one kernel per chain)",
        runFuseElementwise},
+      {"fuse-hardswish", "Clip(x + 3, 0, 6) / 6 forms -> HardSigmoid; x * HardSigmoid(x) forms -> HardSwish",
+       runFuseHardSwish},
+      {"fuse-gelu", "0.5 * x * (1 + Erf(x / sqrt 2)) and the tanh form -> Gelu", runFuseGelu},
+      {"fuse-silu", "x * Sigmoid(x) -> Swish", runFuseSilu},
+      {"fuse-layernorm", "ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div[/Mul/Add] -> LayerNormalization",
+       runFuseLayerNorm},
+      {"fuse-rmsnorm", "x / Sqrt(ReduceMean(x * x) + eps) [* gamma] -> RMSNormalization", runFuseRmsNorm},
   };
   return passes;
 }
