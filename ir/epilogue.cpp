@@ -22,6 +22,8 @@ bool acceptsEpilogue(OpKind op) {
     case OpKind::Sigmoid:
     case OpKind::HardSigmoid:
     case OpKind::HardSwish:
+    case OpKind::Gelu:
+    case OpKind::Swish:
     case OpKind::Clip:
     case OpKind::Tanh:
     case OpKind::Erf:
@@ -48,6 +50,8 @@ bool isEpilogueOp(const Node& n) {
     case OpKind::Sigmoid:
     case OpKind::HardSigmoid:
     case OpKind::HardSwish:
+    case OpKind::Gelu:
+    case OpKind::Swish:
     case OpKind::Clip:
     case OpKind::Tanh:
     case OpKind::Erf:

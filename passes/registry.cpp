@@ -5,7 +5,12 @@
 #include "passes/fold_batchnorm.h"
 #include "passes/fold_constants.h"
 #include "passes/fuse_epilogue.h"
+#include "passes/fuse_gelu.h"
+#include "passes/fuse_hardswish.h"
+#include "passes/fuse_layernorm.h"
 #include "passes/fuse_pool_conv.h"
+#include "passes/fuse_rmsnorm.h"
+#include "passes/fuse_silu.h"
 
 namespace kiln::passes {
 
@@ -17,6 +22,11 @@ void runCanonicalize(ir::Graph& g, PassContext&) { canonicalize(g); }
 void runCse(ir::Graph& g, PassContext&) { eliminateCommonSubexpressions(g); }
 void runFoldBatchNorm(ir::Graph& g, PassContext&) { foldBatchNorm(g); }
 void runFusePoolConv(ir::Graph& g, PassContext&) { fusePoolConv(g); }
+void runFuseHardSwish(ir::Graph& g, PassContext&) { fuseHardSwish(g); }
+void runFuseGelu(ir::Graph& g, PassContext&) { fuseGelu(g); }
+void runFuseSilu(ir::Graph& g, PassContext&) { fuseSilu(g); }
+void runFuseLayerNorm(ir::Graph& g, PassContext&) { fuseLayerNorm(g); }
+void runFuseRmsNorm(ir::Graph& g, PassContext&) { fuseRmsNorm(g); }
 }  // namespace
 
 const std::vector<PassInfo>& allPasses() {
@@ -37,6 +47,13 @@ const std::vector<PassInfo>& allPasses() {
        runFoldBatchNorm},
       {"fuse-pool-conv", "GlobalAveragePool + 1x1 Conv (squeeze-excitation's squeeze) -> one Conv {pool_input}",
        runFusePoolConv},
+      {"fuse-hardswish", "Clip(x + 3, 0, 6) / 6 forms -> HardSigmoid; x * HardSigmoid(x) forms -> HardSwish",
+       runFuseHardSwish},
+      {"fuse-gelu", "0.5 * x * (1 + Erf(x / sqrt 2)) and the tanh form -> Gelu", runFuseGelu},
+      {"fuse-silu", "x * Sigmoid(x) -> Swish", runFuseSilu},
+      {"fuse-layernorm", "ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div[/Mul/Add] -> LayerNormalization",
+       runFuseLayerNorm},
+      {"fuse-rmsnorm", "x / Sqrt(ReduceMean(x * x) + eps) [* gamma] -> RMSNormalization", runFuseRmsNorm},
   };
   return passes;
 }

@@ -5,6 +5,7 @@
 
 #include "codegen/ops/elementwise_common.h"
 #include "codegen/ops/elementwise_values.h"
+#include "ir/shape_rules/activation_params.h"
 
 namespace kiln::codegen {
 
@@ -75,6 +76,15 @@ void emitHardSigmoid(KernelContext& ctx) {
 
 void emitHardSwish(KernelContext& ctx) {
   emitUnary(ctx, [&](Value* x, DType t) { return elementwise::hardSwish(ctx, x, t); });
+}
+
+void emitGelu(KernelContext& ctx) {
+  bool tanhForm = ir::geluApproximation(ctx, ctx.attrs());
+  emitUnaryFloat(ctx, [&](Value* x) { return elementwise::gelu(ctx, x, tanhForm); });
+}
+
+void emitSwish(KernelContext& ctx) {
+  emitUnaryFloat(ctx, [&](Value* x) { return elementwise::swish(ctx, x, ctx.attrs()); });
 }
 
 void emitNot(KernelContext& ctx) {

@@ -3,6 +3,8 @@
 
 #include <llvm/IR/Intrinsics.h>
 
+#include <cmath>
+
 #include "codegen/ops/elementwise_common.h"
 #include "codegen/ops/vector_math.h"
 
@@ -55,6 +57,24 @@ Value* hardSigmoid(KernelContext& ctx, Value* x, const ir::Attributes& attrs, DT
 Value* hardSwish(KernelContext& ctx, Value* x, DType t) {
   Value* y = ctx.b.CreateFAdd(ctx.b.CreateFMul(x, fconst(x, 1.0 / 6.0)), fconst(x, 0.5));
   return ctx.b.CreateFMul(x, clamp(ctx, y, fconst(x, 0.0), fconst(x, 1.0), t));
+}
+
+Value* gelu(KernelContext& ctx, Value* x, bool tanhForm) {
+  llvm::IRBuilder<>& b = ctx.b;
+  if (tanhForm) {
+    const double k = std::sqrt(2.0 / M_PI);
+    Value* cube = b.CreateFMul(b.CreateFMul(x, x), x);
+    Value* inner = b.CreateFAdd(x, b.CreateFMul(cube, fconst(x, 0.044715)));
+    return b.CreateFMul(x, sigmoid(ctx, b.CreateFMul(inner, fconst(x, 2.0 * k))));
+  }
+  Value* e = erf(ctx, b.CreateFMul(x, fconst(x, M_SQRT1_2)));
+  return b.CreateFMul(b.CreateFMul(x, fconst(x, 0.5)), b.CreateFAdd(e, fconst(x, 1.0)));
+}
+
+Value* swish(KernelContext& ctx, Value* x, const ir::Attributes& attrs) {
+  float alpha = attrs.getFloat("alpha", 1.0f);
+  Value* z = alpha == 1.0f ? x : ctx.b.CreateFMul(x, fconst(x, alpha));
+  return ctx.b.CreateFMul(x, sigmoid(ctx, z));
 }
 
 Value* exp(KernelContext& ctx, Value* x) {

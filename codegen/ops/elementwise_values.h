@@ -19,6 +19,11 @@ Value* leakyRelu(KernelContext& ctx, Value* x, const ir::Attributes& attrs);
 Value* sigmoid(KernelContext& ctx, Value* x);
 Value* hardSigmoid(KernelContext& ctx, Value* x, const ir::Attributes& attrs, DType t);
 Value* hardSwish(KernelContext& ctx, Value* x, DType t);
+// Gelu: 0.5 x (1 + erf(x / sqrt 2)), or with `tanhForm` 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))),
+// computed as x * sigmoid(2 sqrt(2/pi) (x + 0.044715 x^3)) (1 + tanh(z) = 2 sigmoid(2z)), which vectorizes.
+Value* gelu(KernelContext& ctx, Value* x, bool tanhForm);
+// Swish: x * sigmoid(alpha * x).
+Value* swish(KernelContext& ctx, Value* x, const ir::Attributes& attrs);
 Value* exp(KernelContext& ctx, Value* x);
 Value* sqrt(KernelContext& ctx, Value* x);
 Value* reciprocal(KernelContext& ctx, Value* x);

@@ -7,6 +7,7 @@
 
 #include "codegen/ops/elementwise_values.h"
 #include "ir/epilogue.h"
+#include "ir/shape_rules/activation_params.h"
 
 namespace kiln::codegen {
 
@@ -141,6 +142,8 @@ Value* Epilogue::compute(const ir::Node& n, const std::vector<Value*>& a) {
     case ir::OpKind::Sigmoid: return ew::sigmoid(c, a[0]);
     case ir::OpKind::HardSigmoid: return ew::hardSigmoid(c, a[0], n.attrs, t);
     case ir::OpKind::HardSwish: return ew::hardSwish(c, a[0], t);
+    case ir::OpKind::Gelu: return ew::gelu(c, a[0], ir::geluApproximation(ctx_, n.attrs));
+    case ir::OpKind::Swish: return ew::swish(c, a[0], n.attrs);
     case ir::OpKind::Clip: return ew::clamp(c, a[0], arg(1), arg(2), t);
     case ir::OpKind::Tanh: return ew::tanh(c, a[0]);
     case ir::OpKind::Erf: return ew::erf(c, a[0]);

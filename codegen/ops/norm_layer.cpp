@@ -1,8 +1,10 @@
-// LayerNormalization (opset 17) and InstanceNormalization (opset 6): both
-// normalize contiguous rows of X,
+// LayerNormalization (opset 17), RMSNormalization (opset 23) and
+// InstanceNormalization (opset 6): all normalize contiguous rows of X,
 //   Y = (X - mean) * InvStdDev * scale + B,   InvStdDev = 1 / sqrt(var + epsilon),
 // LayerNormalization over the dims from `axis` on (scale and B broadcast over
 // those dims; Mean and InvStdDev are optional outputs, in stash_type),
+// RMSNormalization the same way without centering or B (mean 0, var the mean
+// square: Y = X / sqrt(mean(X^2) + epsilon) * scale),
 // InstanceNormalization over the spatial dims of each (n, c), with per-channel
 // scale and B. Statistics are computed in f32 (f64 for double data or a double
 // stash_type). One row per parallel iteration.
@@ -56,9 +58,8 @@ llvm::Value* operandIndex(KernelContext& ctx, llvm::Value* i, const std::vector<
   return acc;
 }
 
-}  // namespace
-
-void emitLayerNormalization(KernelContext& ctx) {
+// LayerNormalization (`centered`) and RMSNormalization: rows over the dims from `axis` on.
+void normalizeTrailingDims(KernelContext& ctx, bool centered) {
   DType t = ctx.inputDType(0), stash = ir::layerNormStashType(ctx);
   DType ct = floatComputeType(ctx, t);
   if (stash == DType::F64) ct = DType::F64;
@@ -76,13 +77,17 @@ void emitLayerNormalization(KernelContext& ctx) {
 
   forEachRow(ctx, rows, n, [&](llvm::Value* row) {
     llvm::Value* base = ctx.b.CreateNSWMul(row, ctx.i64(n));
-    Moments m = emitMoments(ctx, t, ct, x, contiguousGroup(ctx, base, n), n);
+    Moments m{nullptr, nullptr};
+    if (centered) m = emitMoments(ctx, t, ct, x, contiguousGroup(ctx, base, n), n);
+    else m.variance = emitMeanSquare(ctx, t, ct, x, contiguousGroup(ctx, base, n), n);
     llvm::Value* inv = invStdDev(ctx, ct, m.variance, epsilon);
     if (ctx.numOutputs() > 1) storeAs(ctx, stash, ct, ctx.output(1), row, m.mean);
     if (ctx.numOutputs() > 2) storeAs(ctx, stash, ct, ctx.output(2), row, inv);
     ctx.loop(0, n, [&](llvm::Value* i) {
       llvm::Value* at = ctx.b.CreateNSWAdd(base, i);
-      llvm::Value* v = ctx.b.CreateFMul(ctx.b.CreateFSub(loadAs(ctx, t, ct, x, at), m.mean), inv);
+      llvm::Value* v = loadAs(ctx, t, ct, x, at);
+      if (m.mean) v = ctx.b.CreateFSub(v, m.mean);
+      v = ctx.b.CreateFMul(v, inv);
       v = ctx.b.CreateFMul(v, loadAs(ctx, t, ct, ctx.input(1), operandIndex(ctx, i, scaleStrides, norm)));
       if (ctx.hasInput(2))
         v = ctx.b.CreateFAdd(v, loadAs(ctx, t, ct, ctx.input(2), operandIndex(ctx, i, biasStrides, norm)));
@@ -90,6 +95,11 @@ void emitLayerNormalization(KernelContext& ctx) {
     });
   });
 }
+
+}  // namespace
+
+void emitLayerNormalization(KernelContext& ctx) { normalizeTrailingDims(ctx, true); }
+void emitRMSNormalization(KernelContext& ctx) { normalizeTrailingDims(ctx, false); }
 
 void emitInstanceNormalization(KernelContext& ctx) {
   DType t = ctx.inputDType(0), ct = floatComputeType(ctx, t);

@@ -33,6 +33,11 @@ struct Moments {
 Moments emitMoments(KernelContext& ctx, DType t, DType ct, llvm::Value* x, const GroupVisitor& visit,
                     int64_t count);
 
+// Mean of the squares of the `count` elements of x that `visit` reaches,
+// computed in ct (RMSNormalization's statistic). An empty group gives NaN.
+llvm::Value* emitMeanSquare(KernelContext& ctx, DType t, DType ct, llvm::Value* x, const GroupVisitor& visit,
+                            int64_t count);
+
 // ctx.load followed by a conversion from t to ct.
 llvm::Value* loadAs(KernelContext& ctx, DType t, DType ct, llvm::Value* base, llvm::Value* index);
 // A conversion from ct to t followed by ctx.store.

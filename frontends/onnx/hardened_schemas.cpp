@@ -1,5 +1,7 @@
 #include "frontends/onnx/hardened_schemas.h"
 
+#include "frontends/onnx/newer_schemas.h"
+
 #include <onnx/defs/shape_inference.h>
 
 #include <functional>
@@ -93,7 +95,8 @@ class HardenedRegistry final : public ::onnx::ISchemaRegistry {
                             const std::string& domain) const override {
     const OpSchema* schema =
         ::onnx::OpSchemaRegistry::Instance()->GetSchema(key, maxInclusiveVersion, domain);
-    if (!schema || (!domain.empty() && domain != "ai.onnx")) return schema;
+    if (!schema) return newerOpSchema(key, maxInclusiveVersion, domain);
+    if (!domain.empty() && domain != "ai.onnx") return schema;
     for (const Guard& g : kGuards)
       if (key == g.op) return guarded(schema, g.hasWeight);
     if (key == "Constant" && schema->SinceVersion() < 9 && schema->outputs().size() == 1)

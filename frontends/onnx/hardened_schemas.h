@@ -8,7 +8,8 @@
 // registry returned here wraps those ops' inference functions with rank, size
 // and value checks that fail the way ONNX's own checks do (an InferenceError).
 //
-// One schema is relaxed instead: Constant-1 is checked with the output types of
+// Ops newer than the library (Gelu, RMSNormalization, Swish) get Kiln's schemas
+// (newer_schemas.h). One schema is relaxed instead: Constant-1 is checked with the output types of
 // later Constant versions (every tensor type), as ONNX Runtime accepts PyTorch's
 // opset-6 exports with int64 Constants (see hardened_schemas.cpp).
 #pragma once

@@ -49,6 +49,7 @@ void checkModel(const ::onnx::ModelProto& model, const std::string& modelDir,
   }
   ctx.set_opset_imports(imports);
   ctx.set_model_dir(modelDir);
+  ctx.set_schema_registry(hardenedSchemaRegistry());
   try {
     checker::LexicalScopeContext lex;
     checker::check_graph(model.graph(), ctx, lex);

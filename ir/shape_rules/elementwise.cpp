@@ -2,6 +2,7 @@
 // and variadic ops broadcast (ONNX multidirectional broadcasting), comparisons
 // and logical ops produce bool, Cast produces its `to` dtype.
 #include "ir/shape_rules.h"
+#include "ir/shape_rules/activation_params.h"
 
 namespace kiln::ir {
 
@@ -75,6 +76,11 @@ void inferShapesLeakyRelu(InferContext& ctx) { unaryFloat(ctx); }
 void inferShapesSigmoid(InferContext& ctx) { unaryFloat(ctx); }
 void inferShapesHardSigmoid(InferContext& ctx) { unaryFloat(ctx); }
 void inferShapesHardSwish(InferContext& ctx) { unaryFloat(ctx); }
+void inferShapesGelu(InferContext& ctx) {
+  geluApproximation(ctx, ctx.attrs());
+  unaryFloat(ctx);
+}
+void inferShapesSwish(InferContext& ctx) { unaryFloat(ctx); }
 
 void inferShapesNot(InferContext& ctx) {
   if (ctx.inputType(0).dtype != DType::Bool) ctx.fail("input must be bool");

@@ -101,6 +101,18 @@ void inferShapesLayerNormalization(InferContext& ctx) {
   for (size_t i = 1; i < ctx.node.outputs.size(); ++i) ctx.setOutput(i, withShape(stash, true, stats));
 }
 
+// Y = X / sqrt(mean(X^2) + epsilon) * scale over the dims from `axis` on.
+void inferShapesRMSNormalization(InferContext& ctx) {
+  const TensorType& x = ctx.inputType(0);
+  requireFloat(ctx, x.dtype, "X");
+  layerNormStashType(ctx);
+  ctx.setOutput(0, x);
+  if (!x.rankKnown) return;
+  auto rank = static_cast<int64_t>(x.shape.size());
+  auto axis = static_cast<size_t>(ctx.normalizeAxis(ctx.attrs().getInt("axis", -1), rank));
+  requireNormalizedOperand(ctx, 1, x, axis, "scale");
+}
+
 // Y = (X - mean) / sqrt(var + epsilon) * scale[c] + B[c], statistics per (n, c).
 void inferShapesInstanceNormalization(InferContext& ctx) {
   const TensorType& x = ctx.inputType(0);

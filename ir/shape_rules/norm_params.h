@@ -15,7 +15,7 @@
 
 namespace kiln::ir {
 
-// LayerNormalization's stash_type (default float): the dtype of the Mean and
+// LayerNormalization's and RMSNormalization's stash_type (default float): the dtype of the Mean and
 // InvStdDev outputs and of the statistics' computation.
 template <typename Ctx>
 DType layerNormStashType(const Ctx& ctx) {
