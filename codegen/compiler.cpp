@@ -8,6 +8,7 @@
 
 #include "codegen/in_place.h"
 #include "codegen/jit.h"
+#include "codegen/llvm_pipeline.h"
 #include "codegen/lower.h"
 #include "codegen/work_estimate.h"
 #include "passes/memory_plan.h"
@@ -86,9 +87,11 @@ runtime::TensorSpec specOf(const ir::Graph& g, ir::ValueId v) {
 
 }  // namespace
 
-std::shared_ptr<const runtime::CompiledModel> compileStaticGraph(const ir::Graph& g,
-                                                                 const CompileOptions& options) {
-  runtime::CompiledModelParts parts;
+ModelImage buildModelImage(const ir::Graph& g, const CompileOptions& options) {
+  ModelImage image;
+  runtime::CompiledModelParts& parts = image.plan.parts;
+  image.plan.targetCpu = options.target.cpu;
+  image.plan.targetFeatures = options.target.features;
   for (ir::ValueId v : g.inputs) parts.inputs.push_back(specOf(g, v));
   for (ir::ValueId v : g.outputs) parts.outputs.push_back(specOf(g, v));
 
@@ -96,30 +99,27 @@ std::shared_ptr<const runtime::CompiledModel> compileStaticGraph(const ir::Graph
   BufferAssignment buffers(g, parts);
   const passes::MemoryPlan& plan = buffers.plan();
 
-  // One module per kernel, so the JIT optimizes and compiles them in parallel.
+  // One module per kernel, so LLVM optimizes and compiles them in parallel.
   // View nodes get no kernel: their output is their input's buffer.
-  auto jit = std::make_shared<Jit>(options.target, options.optLevel, compileThreads());
+  std::vector<ModuleWithContext> modules;
   std::vector<LoweredKernel> lowered;
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     if (plan.isView[i]) continue;
-    auto context = std::make_unique<llvm::LLVMContext>();
-    auto module = std::make_unique<llvm::Module>(fmt::format("kiln_k{}", i), *context);
-    lowered.push_back(lowerNodes(g, {i}, *module, options.target, "kiln_k", plan.inPlaceInput).at(0));
-    jit->addModule(std::move(module), std::move(context));
+    ModuleWithContext m;
+    m.context = std::make_unique<llvm::LLVMContext>();
+    m.module = std::make_unique<llvm::Module>(fmt::format("kiln_k{}", i), *m.context);
+    lowered.push_back(lowerNodes(g, {i}, *m.module, options.target, "kiln_k", plan.inPlaceInput).at(0));
+    modules.push_back(std::move(m));
   }
-  std::vector<std::string> symbols;
-  for (const LoweredKernel& k : lowered) symbols.push_back(k.symbol);
-  std::vector<void*> addresses = jit->lookupAll(symbols);
+  image.objects = emitObjects(modules, options.target, options.optLevel, compileThreads());
 
   std::vector<bool> written(g.outputs.size(), false);
-  for (size_t i = 0; i < lowered.size(); ++i) {
-    const LoweredKernel& k = lowered[i];
+  for (const LoweredKernel& k : lowered) {
     const ir::Node& n = g.nodes[k.nodeIndex];
     runtime::KernelLaunch launch;
     launch.name = k.symbol;
     launch.detail = fmt::format("{} -> {}", g.describe(n),
                                 n.outputs.empty() ? std::string() : runtime::shapeToString(g.type(n.outputs[0]).staticShape()));
-    launch.fn = reinterpret_cast<runtime::KernelFn>(addresses[i]);
     launch.parallelExtent = k.parallelExtent;
     launch.splitAcrossThreads = estimateWork(g, n) >= kMinParallelWork;
     for (ir::ValueId v : n.inputs) launch.args.push_back(buffers.ref(v));
@@ -138,8 +138,26 @@ std::shared_ptr<const runtime::CompiledModel> compileStaticGraph(const ir::Graph
       fail("internal error: output '{}' is never computed", g.value(g.outputs[i]).name);
     parts.outputCopies.push_back({i, src});
   }
+  return image;
+}
+
+std::shared_ptr<const runtime::CompiledModel> loadModelImage(ModelImage image, const Target& target) {
+  auto jit = std::make_shared<Jit>(target, 0);
+  for (size_t i = 0; i < image.objects.size(); ++i)
+    jit->addObject(std::move(image.objects[i]), fmt::format("kernel object {}", i));
+  runtime::CompiledModelParts& parts = image.plan.parts;
+  std::vector<std::string> symbols;
+  for (const runtime::KernelLaunch& k : parts.kernels) symbols.push_back(k.name);
+  std::vector<void*> addresses = jit->lookupAll(symbols);
+  for (size_t i = 0; i < parts.kernels.size(); ++i)
+    parts.kernels[i].fn = reinterpret_cast<runtime::KernelFn>(addresses[i]);
   parts.codeOwner = jit;
   return std::make_shared<const runtime::CompiledModel>(std::move(parts));
+}
+
+std::shared_ptr<const runtime::CompiledModel> compileStaticGraph(const ir::Graph& g,
+                                                                 const CompileOptions& options) {
+  return loadModelImage(buildModelImage(g, options), options.target);
 }
 
 std::string compileToAssembly(const ir::Graph& g, const CompileOptions& options) {

@@ -1,5 +1,7 @@
 // The compile pipeline for one shape-specialized graph: memory plan -> LLVM
-// kernels -> O3 for the target -> ORC JIT -> runtime::CompiledModel.
+// kernels -> O3 for the target -> relocatable objects (a ModelImage, which the
+// compile cache stores and AOT libraries link) -> ORC JIT ->
+// runtime::CompiledModel.
 #pragma once
 
 #include <memory>
@@ -11,6 +13,7 @@
 #include "passes/constant_evaluator.h"
 #include "passes/pass_manager.h"
 #include "runtime/compiled_model.h"
+#include "runtime/model_plan.h"
 
 namespace kiln::codegen {
 
@@ -21,6 +24,9 @@ struct CompileOptions {
   // unset: passes::defaultPipeline(optLevel).
   std::optional<std::string> passes;
   passes::PassInstrumentation instrumentation;
+  // Persistent compile cache directory (codegen/compile_cache.h); empty: no
+  // cache. JitModel reads and fills it; instrumented compiles bypass it.
+  std::string cacheDir;
 
   static CompileOptions atLevel(int level) {
     CompileOptions o;
@@ -29,7 +35,22 @@ struct CompileOptions {
   }
 };
 
+// A compiled model before its code is loaded: the plan (kernel table by symbol,
+// constants, arena) and one relocatable object per kernel, for options.target.
+struct ModelImage {
+  runtime::ModelPlan plan;
+  std::vector<std::string> objects;  // ELF relocatable objects defining the plan's kernel symbols
+};
+
 // `graph` must be fully static (run passes::specializeShapes first).
+ModelImage buildModelImage(const ir::Graph& graph, const CompileOptions& options);
+
+// Links the image's objects into a JIT for `target` (which must be able to run
+// them: the host) and binds the kernel table. Throws kiln::Error when an object
+// does not load or a kernel symbol is missing.
+std::shared_ptr<const runtime::CompiledModel> loadModelImage(ModelImage image, const Target& target);
+
+// buildModelImage, then loadModelImage.
 std::shared_ptr<const runtime::CompiledModel> compileStaticGraph(const ir::Graph& graph,
                                                                  const CompileOptions& options);
 

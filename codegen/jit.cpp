@@ -1,14 +1,10 @@
 #include "codegen/jit.h"
 
-#include <llvm/Analysis/CGSCCPassManager.h>
-#include <llvm/Analysis/LoopAnalysisManager.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/IR/LegacyPassManager.h>
-#include <llvm/IR/PassManager.h>
-#include <llvm/IR/Verifier.h>
-#include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/Error.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/TargetParser/SubtargetFeature.h>
 
@@ -30,31 +26,21 @@ T check(llvm::Expected<T> v, const char* what) {
   return std::move(*v);
 }
 
-llvm::CodeGenOptLevel codegenLevel(int optLevel) {
-  switch (optLevel) {
-    case 0: return llvm::CodeGenOptLevel::None;
-    case 1: return llvm::CodeGenOptLevel::Less;
-    case 2: return llvm::CodeGenOptLevel::Default;
-    default: return llvm::CodeGenOptLevel::Aggressive;
-  }
-}
-
 llvm::orc::JITTargetMachineBuilder machineBuilder(const Target& t, int optLevel) {
   llvm::orc::JITTargetMachineBuilder jtmb{llvm::Triple(t.triple)};
   jtmb.setCPU(t.cpu);
   llvm::SubtargetFeatures features(t.features);
   jtmb.addFeatures(features.getFeatures());
-  jtmb.setCodeGenOptLevel(codegenLevel(optLevel));
+  jtmb.setRelocationModel(llvm::Reloc::PIC_);
+  jtmb.setCodeGenOptLevel(codegenOptLevel(optLevel));
   return jtmb;
 }
 }  // namespace
 
 Jit::Jit(const Target& target, int optLevel, int compileThreads)
     : target_(target), optLevel_(optLevel) {
-  auto jtmb = machineBuilder(target_, optLevel_);
-  tm_ = check(jtmb.createTargetMachine(), "cannot create target machine");
   jit_ = check(llvm::orc::LLJITBuilder()
-                   .setJITTargetMachineBuilder(std::move(jtmb))
+                   .setJITTargetMachineBuilder(machineBuilder(target_, optLevel_))
                    .setNumCompileThreads(static_cast<unsigned>(compileThreads))
                    .create(),
                "cannot create LLJIT");
@@ -62,7 +48,7 @@ Jit::Jit(const Target& target, int optLevel, int compileThreads)
   jit_->getIRTransformLayer().setTransform(
       [this](llvm::orc::ThreadSafeModule tsm, const llvm::orc::MaterializationResponsibility&)
           -> llvm::Expected<llvm::orc::ThreadSafeModule> {
-        tsm.withModuleDo([this](llvm::Module& m) { optimize(m); });
+        tsm.withModuleDo([this](llvm::Module& m) { optimizeModule(m, target_, optLevel_); });
         return tsm;
       });
   // Kernels may call libm (expf, erff, ...): resolve against this process.
@@ -74,54 +60,13 @@ Jit::Jit(const Target& target, int optLevel, int compileThreads)
 
 Jit::~Jit() = default;
 
-void Jit::configureModule(llvm::Module& module) const {
-  module.setDataLayout(tm_->createDataLayout());
-  module.setTargetTriple(target_.triple);
-}
-
-void Jit::optimize(llvm::Module& module) const {
-  for (llvm::Function& f : module) {
-    if (f.isDeclaration()) continue;
-    f.addFnAttr("target-cpu", target_.cpu);
-    f.addFnAttr("target-features", target_.features);
-    // Kernels are written with vectors of the target's full width. Some CPUs'
-    // tuning (znver4, several Intel cores) prefers 256-bit vectors and would
-    // otherwise split every 512-bit operation in two.
-    if (target_.vectorBits >= 512) {
-      f.addFnAttr("min-legal-vector-width", std::to_string(target_.vectorBits));
-      f.addFnAttr("prefer-vector-width", std::to_string(target_.vectorBits));
-    }
-  }
-  if (optLevel_ == 0) return;
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PipelineTuningOptions pto;
-  pto.LoopVectorization = true;
-  pto.SLPVectorization = true;
-  // A TargetMachine per call: its subtarget cache is not thread-safe.
-  std::unique_ptr<llvm::TargetMachine> tm =
-      check(machineBuilder(target_, optLevel_).createTargetMachine(), "cannot create target machine");
-  llvm::PassBuilder pb(tm.get(), pto);
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::OptimizationLevel level = optLevel_ == 1   ? llvm::OptimizationLevel::O1
-                                  : optLevel_ == 2 ? llvm::OptimizationLevel::O2
-                                                   : llvm::OptimizationLevel::O3;
-  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(level);
-  mpm.run(module, mam);
-}
+void Jit::configureModule(llvm::Module& module) const { codegen::configureModule(module, target_); }
 
 std::string Jit::assembly(llvm::Module& module) const {
   configureModule(module);
   codegen::verifyModule(module);
-  optimize(module);
-  std::unique_ptr<llvm::TargetMachine> tm =
-      check(machineBuilder(target_, optLevel_).createTargetMachine(), "cannot create target machine");
+  optimizeModule(module, target_, optLevel_);
+  std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(target_, optLevel_);
   llvm::SmallString<0> text;
   llvm::raw_svector_ostream os(text);
   llvm::legacy::PassManager pm;
@@ -140,6 +85,12 @@ void Jit::addModule(std::unique_ptr<llvm::Module> module,
   if (err) fail("cannot load compiled module: {}", errorText(std::move(err)));
 }
 
+void Jit::addObject(std::string bytes, const std::string& name) {
+  auto buffer = llvm::MemoryBuffer::getMemBufferCopy(bytes, name);
+  if (llvm::Error err = jit_->addObjectFile(std::move(buffer)))
+    fail("cannot load compiled object '{}': {}", name, errorText(std::move(err)));
+}
+
 void* Jit::lookup(const std::string& symbol) {
   auto addr = check(jit_->lookup(symbol), "cannot find compiled kernel");
   return addr.toPtr<void*>();
@@ -155,12 +106,6 @@ std::vector<void*> Jit::lookupAll(const std::vector<std::string>& symbols) {
   out.reserve(symbols.size());
   for (const std::string& s : symbols) out.push_back(found.at(jit_->mangleAndIntern(s)).getAddress().template toPtr<void*>());
   return out;
-}
-
-void verifyModule(const llvm::Module& module) {
-  std::string report;
-  llvm::raw_string_ostream os(report);
-  if (llvm::verifyModule(module, &os)) fail("internal error: invalid LLVM IR: {}", os.str());
 }
 
 }  // namespace kiln::codegen

@@ -1,9 +1,8 @@
-// A small wrapper over ORC LLJIT: optimizes modules for a Target with LLVM's
-// new pass manager (O0..O3) and loads them; lookup() returns function
-// addresses. Modules are optimized and compiled lazily, on `compileThreads`
-// threads when a single lookupAll() asks for symbols of several modules, so
-// one kernel per module compiles in parallel. All ORC and pass-builder calls
-// live here.
+// A small wrapper over ORC LLJIT: loads relocatable objects (compiled by
+// codegen/llvm_pipeline.h, or read back from the compile cache) or IR modules
+// it optimizes for a Target (codegen/llvm_pipeline.h) and compiles lazily, on
+// `compileThreads` threads when a single lookupAll() asks for symbols of
+// several modules. lookup() returns function addresses. All ORC calls live here.
 #pragma once
 
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -13,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "codegen/llvm_pipeline.h"
 #include "codegen/target.h"
 
 namespace kiln::codegen {
@@ -28,6 +28,8 @@ class Jit {
   // which optimizes and compiles it when one of its symbols is first looked up.
   // Throws kiln::Error if LLVM rejects the module.
   void addModule(std::unique_ptr<llvm::Module> module, std::unique_ptr<llvm::LLVMContext> context);
+  // Links a relocatable object (ELF bytes) into the JIT. `name` labels it in errors.
+  void addObject(std::string bytes, const std::string& name);
   void* lookup(const std::string& symbol);
   // Looks up many symbols at once, compiling their modules concurrently.
   std::vector<void*> lookupAll(const std::vector<std::string>& symbols);
@@ -40,15 +42,9 @@ class Jit {
   const Target& target() const { return target_; }
 
  private:
-  void optimize(llvm::Module& module) const;
-
   Target target_;
   int optLevel_;
-  std::unique_ptr<llvm::TargetMachine> tm_;
   std::unique_ptr<llvm::orc::LLJIT> jit_;
 };
-
-// Runs LLVM's module verifier; throws kiln::Error with its report on failure.
-void verifyModule(const llvm::Module& module);
 
 }  // namespace kiln::codegen

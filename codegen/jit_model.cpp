@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "codegen/compile_cache.h"
 #include "passes/pipeline.h"
 #include "passes/specialize_shapes.h"
 #include "runtime/tensor_convert.h"
@@ -41,9 +42,34 @@ JitModel::Key JitModel::keyOf(const std::vector<runtime::Tensor>& inputs) const 
   return key;
 }
 
+std::string JitModel::cacheKeyOf(const std::vector<runtime::Tensor>& inputs) const {
+  if (options_.cacheDir.empty()) return {};
+  const passes::PassInstrumentation& ins = options_.instrumentation;
+  if (ins.printIrAfterAll || !ins.printIrAfter.empty() || ins.timePasses) return {};
+  std::vector<std::vector<int64_t>> shapes;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (valueKeyed_[i]) return {};  // its contents would have to be part of the key
+    shapes.push_back(inputs[i].shape());
+  }
+  if (digest_.empty()) digest_ = graphDigest(graph_);
+  return cacheKey(digest_, options_.passes.value_or(passes::defaultPipeline(options_.optLevel)), options_, shapes);
+}
+
 JitModel::Variant JitModel::compile(const std::vector<runtime::Tensor>& inputs) const {
   Variant v;
   auto t0 = std::chrono::steady_clock::now();
+  std::string key = cacheKeyOf(inputs);
+  std::optional<CompileCache> cache;
+  if (!key.empty()) {
+    cache.emplace(options_.cacheDir);
+    if (std::optional<ModelImage> image = cache->load(key)) {
+      v.model = loadModelImage(std::move(*image), options_.target);
+      v.stats.cacheHit = true;
+      v.stats.codegenMs = msSince(t0);
+      return v;
+    }
+    v.stats.cacheNote = cache->lastRejection();
+  }
   std::vector<std::vector<int64_t>> shapes;
   std::vector<ir::TensorDataPtr> values(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -64,7 +90,15 @@ JitModel::Variant JitModel::compile(const std::vector<runtime::Tensor>& inputs) 
   v.stats.specializeMs = msSince(t0);
 
   auto t1 = std::chrono::steady_clock::now();
-  v.model = compileStaticGraph(g, options_);
+  ModelImage image = buildModelImage(g, options_);
+  if (cache) {
+    try {
+      cache->store(key, image);
+    } catch (const Error& e) {
+      v.stats.cacheNote = e.what();
+    }
+  }
+  v.model = loadModelImage(std::move(image), options_.target);
   v.graph = std::make_shared<const ir::Graph>(std::move(g));
   v.stats.codegenMs = msSince(t1);
   return v;

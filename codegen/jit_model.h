@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,7 +26,9 @@ namespace kiln::codegen {
 
 struct CompileStats {
   double specializeMs = 0;  // shape specialization + constant folding
-  double codegenMs = 0;     // lowering, LLVM optimization, JIT
+  double codegenMs = 0;     // lowering, LLVM optimization, JIT; on a cache hit: reading and linking the entry
+  bool cacheHit = false;    // loaded from the persistent compile cache
+  std::string cacheNote;    // why the cache was not used or not written, or a rejected entry; empty if none
   double totalMs() const { return specializeMs + codegenMs; }
 };
 
@@ -41,7 +44,7 @@ class JitModel {
 
   struct Variant {
     std::shared_ptr<const runtime::CompiledModel> model;
-    std::shared_ptr<const ir::Graph> graph;  // the specialized graph it was compiled from
+    std::shared_ptr<const ir::Graph> graph;  // the specialized graph it was compiled from; null on a cache hit
     CompileStats stats;
   };
   // The variant for these inputs (graph().inputs order; dtypes must match),
@@ -64,8 +67,13 @@ class JitModel {
   // false when there is none left to mark.
   bool keyInputsFeeding(ir::ValueId v, const std::vector<runtime::Tensor>& inputs, const Error& why);
 
+  // The persistent cache's key for these inputs, or empty when the cache is off
+  // for them (no cache directory, instrumented compile, value-keyed inputs).
+  std::string cacheKeyOf(const std::vector<runtime::Tensor>& inputs) const;
+
   ir::Graph graph_;
   CompileOptions options_;
+  mutable std::string digest_;  // graphDigest(graph_), computed on first use
   std::vector<int> producer_;  // value id -> index of the node that computes it, or -1
   mutable std::mutex mutex_;
   std::vector<bool> valueKeyed_;  // per graph input

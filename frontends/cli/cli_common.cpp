@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 
+#include "codegen/compile_cache.h"
 #include "frontends/onnx/importer.h"
 #include "frontends/onnx/tensor_proto.h"
 #include "frontends/onnx/value_proto.h"
@@ -27,6 +28,7 @@ codegen::CompileOptions compileOptions(const CompileFlags& flags) {
     options.passes = flags.passes;
   }
   options.instrumentation.timePasses = flags.timePasses;
+  if (!flags.noCache) options.cacheDir = flags.cacheDir.empty() ? codegen::defaultCacheDir() : flags.cacheDir;
   return options;
 }
 

@@ -20,6 +20,8 @@ struct CompileFlags {
   int optLevel = 3;
   std::optional<std::string> passes;  // --passes: replaces the -O level's graph pipeline
   bool timePasses = false;            // --time-passes: report to stderr
+  bool noCache = false;               // --no-cache: neither read nor write the compile cache
+  std::string cacheDir;               // --cache-dir (default: codegen::defaultCacheDir())
 };
 
 // The CompileOptions these flags ask for.

@@ -76,7 +76,9 @@ void printProfile(runtime::RunContext& context, const std::vector<runtime::Tenso
 int bench(const BenchArgs& a) {
   if (!a.inputs.empty() && !a.shapes.empty()) fail("give either -i or --shape, not both");
   auto t0 = std::chrono::steady_clock::now();
-  auto model = loadStagedModel(a.model, a.flags);
+  CompileFlags flags = a.flags;
+  flags.noCache |= !a.asmFile.empty();  // --asm recompiles from the specialized graph, which a cache hit lacks
+  auto model = loadStagedModel(a.model, flags);
   double importMs = msSince(t0);
   std::vector<runtime::Value> inputs;
   if (a.inputs.empty())
@@ -119,11 +121,13 @@ int bench(const BenchArgs& a) {
     runOnce();
     ms.push_back(msSince(s));
   }
+  std::string cacheState = stats.cacheHit ? "hit" : compileOptions(flags).cacheDir.empty() ? "off" : "miss";
   double mn = *std::min_element(ms.begin(), ms.end()), med = percentile(ms, 0.5), p90 = percentile(ms, 0.9);
   if (a.json) {
     nlohmann::json j = {{"model", a.model},
                         {"threads", a.flags.threads},
                         {"compile_ms", stats.totalMs()},
+                        {"cache", cacheState},
                         {"import_ms", importMs},
                         {"kernels", kernels ? nlohmann::json(*kernels) : nlohmann::json()},
                         {"arena_bytes", arenaBytes ? nlohmann::json(*arenaBytes) : nlohmann::json()},
@@ -137,8 +141,12 @@ int bench(const BenchArgs& a) {
     fmt::print("threads    {}\n", a.flags.threads);
     fmt::print("import     {:.1f} ms\n", importMs);
     if (kernels) {
-      fmt::print("compile    {:.1f} ms ({:.1f} specialize + {:.1f} codegen)\n", stats.totalMs(),
-                 stats.specializeMs, stats.codegenMs);
+      if (stats.cacheHit)
+        fmt::print("compile    {:.1f} ms (compile cache hit)\n", stats.totalMs());
+      else
+        fmt::print("compile    {:.1f} ms ({:.1f} specialize + {:.1f} codegen; compile cache {})\n", stats.totalMs(),
+                   stats.specializeMs, stats.codegenMs, cacheState);
+      if (!stats.cacheNote.empty()) fmt::print("cache note {}\n", stats.cacheNote);
       fmt::print("kernels    {}\n", *kernels);
       fmt::print("arena      {} bytes ({:.2f} MiB)\n", *arenaBytes, static_cast<double>(*arenaBytes) / (1 << 20));
     } else {

@@ -89,6 +89,8 @@ void addCompileFlags(CLI::App* cmd, CompileFlags& f) {
       "Graph pass pipeline, e.g. fuse-epilogue,dce (default: the -O level's; see kiln opt --list-passes)")
       ->expected(0, 1);
   cmd->add_flag("--time-passes", f.timePasses, "Print each graph pass's time to stderr");
+  cmd->add_flag("--no-cache", f.noCache, "Do not read or write the persistent compile cache");
+  cmd->add_option("--cache-dir", f.cacheDir, "Compile cache directory (default: $XDG_CACHE_HOME/kiln, else ~/.cache/kiln)");
 }
 
 Command addRunCommand(CLI::App& app) {
