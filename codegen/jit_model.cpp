@@ -42,6 +42,21 @@ JitModel::Key JitModel::keyOf(const std::vector<runtime::Tensor>& inputs) const 
   return key;
 }
 
+ir::Graph prepareGraph(const ir::Graph& graph, const std::vector<std::vector<int64_t>>& shapes,
+                       const std::vector<ir::TensorDataPtr>& values, const CompileOptions& options) {
+  ir::Graph g = graph;
+  JitConstantEvaluator evaluator(Target::host());  // folding runs here, whatever the kernels' target
+  passes::specializeShapes(g, shapes, evaluator, values);
+  g.removeDeadCode();
+  passes::PassContext context;
+  context.evaluator = &evaluator;
+  passes::PassInstrumentation instrumentation = options.instrumentation;
+  for (const ir::TensorDataPtr& bound : values) instrumentation.boundInputs |= bound != nullptr;
+  passes::runPipeline(g, passes::parsePipeline(options.passes.value_or(passes::defaultPipeline(options.optLevel))),
+                      context, instrumentation);
+  return g;
+}
+
 std::string JitModel::cacheKeyOf(const std::vector<runtime::Tensor>& inputs) const {
   if (options_.cacheDir.empty()) return {};
   const passes::PassInstrumentation& ins = options_.instrumentation;
@@ -77,16 +92,7 @@ JitModel::Variant JitModel::compile(const std::vector<runtime::Tensor>& inputs) 
     if (!valueKeyed_[i]) continue;
     values[i] = runtime::toTensorData(inputs[i]);
   }
-  ir::Graph g = graph_;
-  JitConstantEvaluator evaluator(options_.target);
-  passes::specializeShapes(g, shapes, evaluator, values);
-  g.removeDeadCode();
-  passes::PassContext context;
-  context.evaluator = &evaluator;
-  passes::PassInstrumentation instrumentation = options_.instrumentation;
-  for (const ir::TensorDataPtr& bound : values) instrumentation.boundInputs |= bound != nullptr;
-  passes::runPipeline(g, passes::parsePipeline(options_.passes.value_or(passes::defaultPipeline(options_.optLevel))),
-                      context, instrumentation);
+  ir::Graph g = prepareGraph(graph_, shapes, values, options_);
   v.stats.specializeMs = msSince(t0);
 
   auto t1 = std::chrono::steady_clock::now();

@@ -32,6 +32,13 @@ struct CompileStats {
   double totalMs() const { return specializeMs + codegenMs; }
 };
 
+// Specializes `graph` to the input shapes (and the contents of value-keyed
+// inputs, `values[i]` non-null) and runs the graph pass pipeline of `options`:
+// the static graph compileStaticGraph/buildModelImage take. Throws
+// ir::ValueRequired when a shape depends on an input's contents not given.
+ir::Graph prepareGraph(const ir::Graph& graph, const std::vector<std::vector<int64_t>>& shapes,
+                       const std::vector<ir::TensorDataPtr>& values, const CompileOptions& options);
+
 class JitModel {
  public:
   // Largest input (in elements) whose contents may key a variant.

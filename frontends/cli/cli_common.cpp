@@ -144,8 +144,7 @@ std::vector<runtime::Value> collectValues(const ir::Graph& g, const std::vector<
   return inputs;
 }
 
-std::vector<runtime::Tensor> randomInputs(const ir::Graph& g, const std::vector<std::string>& shapeSpecs,
-                                          uint64_t seed) {
+std::vector<std::vector<int64_t>> inputShapes(const ir::Graph& g, const std::vector<std::string>& shapeSpecs) {
   std::vector<std::vector<int64_t>> shapes(g.inputs.size());
   std::vector<bool> given(g.inputs.size(), false);
   for (const std::string& spec : shapeSpecs) {
@@ -154,19 +153,30 @@ std::vector<runtime::Tensor> randomInputs(const ir::Graph& g, const std::vector<
     shapes[idx] = parseShape(dims);
     given[idx] = true;
   }
+  for (size_t i = 0; i < g.inputs.size(); ++i) {
+    const ir::Value& v = g.value(g.inputs[i]);
+    if (!v.isTensor() || v.type.dtype == DType::String)
+      fail("input '{}' is a {}; only numeric tensor inputs have a shape to give: pass it with -i {}=FILE", v.name,
+           ir::printValueType(v), v.name);
+    if (given[i]) {
+      ir::checkInputShape(v, shapes[i]);
+      continue;
+    }
+    if (!v.type.isStatic())
+      fail("input '{}' has symbolic dims; pass --shape {}=DIMS (e.g. 1x3x640x640)", v.name, v.name);
+    shapes[i] = v.type.staticShape();
+  }
+  return shapes;
+}
+
+std::vector<runtime::Tensor> randomInputs(const ir::Graph& g, const std::vector<std::string>& shapeSpecs,
+                                          uint64_t seed) {
+  std::vector<std::vector<int64_t>> shapes = inputShapes(g, shapeSpecs);
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   std::vector<runtime::Tensor> out;
   for (size_t i = 0; i < g.inputs.size(); ++i) {
     const ir::Value& v = g.value(g.inputs[i]);
-    if (!v.isTensor() || v.type.dtype == DType::String)
-      fail("input '{}' is a {}; random inputs are numeric tensors only: pass it with -i {}=FILE", v.name,
-           ir::printValueType(v), v.name);
-    if (!given[i]) {
-      if (!v.type.isStatic())
-        fail("input '{}' has symbolic dims; pass --shape {}=DIMS (e.g. 1x3x640x640)", v.name, v.name);
-      shapes[i] = v.type.staticShape();
-    }
     runtime::Tensor t(v.type.dtype, shapes[i]);
     int64_t n = t.numElements();
     switch (v.type.dtype) {

@@ -53,6 +53,11 @@ std::vector<runtime::Tensor> collectInputs(const ir::Graph& graph, const std::ve
 // SequenceProto/OptionalProto .pb file; string tensors read TensorProto .pb files.
 std::vector<runtime::Value> collectValues(const ir::Graph& graph, const std::vector<std::string>& specs);
 
+// Every input's shape: from --shape NAME=DIMS (checked against the declared
+// rank and static dims) or the input's static dims. Fails naming an input
+// whose dims are symbolic and not given, or that is not a numeric tensor.
+std::vector<std::vector<int64_t>> inputShapes(const ir::Graph& graph, const std::vector<std::string>& shapeSpecs);
+
 // Random inputs (seeded): shapes from --shape NAME=DIMS or the input's static
 // dims. Fails naming an input whose dims are symbolic and not given.
 std::vector<runtime::Tensor> randomInputs(const ir::Graph& graph,

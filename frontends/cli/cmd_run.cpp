@@ -1,10 +1,12 @@
 // kiln run MODEL.onnx [-i NAME=FILE]... [-o OUTDIR] [--threads N] [-O0..-O3]
+// kiln run --aot libNAME.so [-i NAME=FILE]... [-o OUTDIR] [--threads N]
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 
+#include "frontends/cli/aot_model.h"
 #include "frontends/cli/cli_common.h"
 #include "frontends/cli/commands.h"
 #include "frontends/onnx/value_proto.h"
@@ -16,6 +18,7 @@ namespace {
 
 struct RunArgs {
   std::string model;
+  std::string aot;  // a library from `kiln compile`, run instead of a JIT-compiled model
   std::vector<std::string> inputs;
   std::string outDir;
   CompileFlags flags;
@@ -62,12 +65,7 @@ void writeOutput(const std::string& outDir, const ir::Value& decl, const runtime
   onnx::writeValueProtoFile(base.string() + ".pb", v, decl);
 }
 
-int run(const RunArgs& a) {
-  auto model = loadStagedModel(a.model, a.flags);
-  std::vector<runtime::Value> inputs = collectValues(model->graph(), a.inputs);
-  runtime::ThreadPool pool(a.flags.threads);
-  std::vector<runtime::Value> outputs = model->run(inputs, pool);
-  const ir::Graph& g = model->graph();
+void printOrWrite(const RunArgs& a, const ir::Graph& g, const std::vector<runtime::Value>& outputs) {
   if (!a.outDir.empty()) std::filesystem::create_directories(a.outDir);
   for (size_t i = 0; i < outputs.size(); ++i) {
     const ir::Value& decl = g.value(g.outputs[i]);
@@ -76,6 +74,23 @@ int run(const RunArgs& a) {
     else
       fmt::print("{}: {}\n", decl.name, describe(outputs[i]));
   }
+}
+
+int runAot(const RunArgs& a) {
+  AotModel model(a.aot, a.flags.threads);
+  std::vector<runtime::Value> outputs;
+  for (runtime::Tensor& t : model.run(collectInputs(model.interface(), a.inputs))) outputs.emplace_back(std::move(t));
+  printOrWrite(a, model.interface(), outputs);
+  return 0;
+}
+
+int run(const RunArgs& a) {
+  if (a.model.empty() == a.aot.empty()) fail("give either a MODEL.onnx or --aot libNAME.so");
+  if (!a.aot.empty()) return runAot(a);
+  auto model = loadStagedModel(a.model, a.flags);
+  std::vector<runtime::Value> inputs = collectValues(model->graph(), a.inputs);
+  runtime::ThreadPool pool(a.flags.threads);
+  printOrWrite(a, model->graph(), model->run(inputs, pool));
   return 0;
 }
 
@@ -96,7 +111,8 @@ void addCompileFlags(CLI::App* cmd, CompileFlags& f) {
 Command addRunCommand(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand("run", "Compile a model for this CPU and run it once");
-  cmd->add_option("model", args->model, "ONNX model file")->required();
+  cmd->add_option("model", args->model, "ONNX model file");
+  cmd->add_option("--aot", args->aot, "Run this library from `kiln compile` instead of a model");
   cmd->add_option("-i,--input", args->inputs, "Input tensor NAME=FILE (.npy or TensorProto .pb)");
   cmd->add_option("-o,--output-dir", args->outDir, "Write each output as OUTDIR/NAME.npy");
   addCompileFlags(cmd, args->flags);

@@ -16,5 +16,6 @@ Command addBenchCommand(CLI::App& app);
 Command addInspectCommand(CLI::App& app);
 Command addImportCommand(CLI::App& app);
 Command addOptCommand(CLI::App& app);
+Command addCompileCommand(CLI::App& app);
 
 }  // namespace kiln::cli

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add(kiln::cli::addInspectCommand, "inspect");
   add(kiln::cli::addImportCommand, "import");
   add(kiln::cli::addOptCommand, "opt");
+  add(kiln::cli::addCompileCommand, "compile");
 
   try {
     app.parse(argc, argv);
