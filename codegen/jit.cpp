@@ -2,7 +2,6 @@
 
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
-#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
@@ -62,19 +61,7 @@ Jit::~Jit() = default;
 
 void Jit::configureModule(llvm::Module& module) const { codegen::configureModule(module, target_); }
 
-std::string Jit::assembly(llvm::Module& module) const {
-  configureModule(module);
-  codegen::verifyModule(module);
-  optimizeModule(module, target_, optLevel_);
-  std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(target_, optLevel_);
-  llvm::SmallString<0> text;
-  llvm::raw_svector_ostream os(text);
-  llvm::legacy::PassManager pm;
-  if (tm->addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::AssemblyFile))
-    fail("the target cannot emit assembly");
-  pm.run(module);
-  return std::string(text.str());
-}
+std::string Jit::assembly(llvm::Module& module) const { return emitAssembly(module, target_, optLevel_); }
 
 void Jit::addModule(std::unique_ptr<llvm::Module> module,
                     std::unique_ptr<llvm::LLVMContext> context) {

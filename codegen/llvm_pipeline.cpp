@@ -78,7 +78,8 @@ void optimizeModule(llvm::Module& module, const Target& target, int optLevel) {
   mpm.run(module, mam);
 }
 
-std::string emitObject(llvm::Module& module, const Target& target, int optLevel) {
+namespace {
+std::string emitFile(llvm::Module& module, const Target& target, int optLevel, llvm::CodeGenFileType type) {
   std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(target, optLevel);
   module.setDataLayout(tm->createDataLayout());
   module.setTargetTriple(target.triple);
@@ -87,10 +88,18 @@ std::string emitObject(llvm::Module& module, const Target& target, int optLevel)
   llvm::SmallString<0> bytes;
   llvm::raw_svector_ostream os(bytes);
   llvm::legacy::PassManager pm;
-  if (tm->addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile))
-    fail("the target cannot emit object files");
+  if (tm->addPassesToEmitFile(pm, os, nullptr, type)) fail("the target cannot emit this kind of file");
   pm.run(module);
   return std::string(bytes.str());
+}
+}  // namespace
+
+std::string emitObject(llvm::Module& module, const Target& target, int optLevel) {
+  return emitFile(module, target, optLevel, llvm::CodeGenFileType::ObjectFile);
+}
+
+std::string emitAssembly(llvm::Module& module, const Target& target, int optLevel) {
+  return emitFile(module, target, optLevel, llvm::CodeGenFileType::AssemblyFile);
 }
 
 std::vector<std::string> emitObjects(std::vector<ModuleWithContext>& modules, const Target& target,

@@ -31,6 +31,8 @@ void optimizeModule(llvm::Module& module, const Target& target, int optLevel);
 
 // Verifies, optimizes and compiles the module to a relocatable ELF object.
 std::string emitObject(llvm::Module& module, const Target& target, int optLevel);
+// The same, to assembly text (AT&T syntax), for tests and `kiln bench --asm`.
+std::string emitAssembly(llvm::Module& module, const Target& target, int optLevel);
 
 struct ModuleWithContext {
   std::unique_ptr<llvm::LLVMContext> context;
