@@ -111,11 +111,12 @@ std::optional<Attention> matchAttention(const PatternGraph& p, const ir::Node& r
     for (size_t k = 0; k < 2 && !a; ++k) {
       ValueId mask = add->inputs[1 - k];
       const ir::TensorType& maskType = p.graph().type(mask);
-      if (p.graph().type(add->inputs[k]) != scoresType || !maskType.rankKnown || maskType.shape.size() > 4)
-        continue;
+      if (p.graph().type(add->inputs[k]) != scoresType || !maskType.rankKnown || maskType.shape.size() > 4) continue;
       if ((a = matchScores(p, add->inputs[k]))) {
-        if (isCausalMask(p, mask, scoresType)) a->causal = true;
-        else a->mask = mask;
+        if (isCausalMask(p, mask, scoresType))
+          a->causal = true;
+        else
+          a->mask = mask;
       }
     }
   }

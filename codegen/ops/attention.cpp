@@ -83,8 +83,10 @@ class AttentionEmitter {
       ctx_.ifThen(b_.CreateNot(full), [&] { emitBlock(idx[0], idx[1], i0, last); });
     };
     int64_t work = s_.batch * s_.qHeads * s_.sq * s_.skv * (s_.d + s_.dv);
-    if (blocks > 1 && worthParallel(work)) ctx_.parallelFor(blocks, body);
-    else ctx_.loop(0, blocks, body);
+    if (blocks > 1 && worthParallel(work))
+      ctx_.parallelFor(blocks, body);
+    else
+      ctx_.loop(0, blocks, body);
   }
 
  private:
@@ -132,7 +134,8 @@ class AttentionEmitter {
 
     Value* qBase = convir::mul(ctx_, row0, s_.d);
     ctx_.loop(0, rows * s_.d, [&](Value* e) {
-      ctx_.store(DType::F32, qRows_, e, b_.CreateFMul(loadF(ctx_.input(0), b_.CreateNSWAdd(qBase, e)), ctx_.f32(scale_)));
+      ctx_.store(DType::F32, qRows_, e,
+                 b_.CreateFMul(loadF(ctx_.input(0), b_.CreateNSWAdd(qBase, e)), ctx_.f32(scale_)));
     });
     emitScores(kBase, keys, rows);
     std::vector<Value*> factors;
@@ -237,8 +240,7 @@ class AttentionEmitter {
       while (group * 2 <= rows - r0 && group * 2 <= lanes_) group *= 2;
       int64_t tileKeys = lanes_ / group;
       Value* tiles = b_.CreateUDiv(keys, ctx_.i64(tileKeys));
-      ctx_.loop(ctx_.i64(0), tiles, 1,
-                [&](Value* t) { dotTile(kBase, r0, group, convir::mul(ctx_, t, tileKeys)); });
+      ctx_.loop(ctx_.i64(0), tiles, 1, [&](Value* t) { dotTile(kBase, r0, group, convir::mul(ctx_, t, tileKeys)); });
       ctx_.loop(convir::mul(ctx_, tiles, tileKeys), keys, 1, [&](Value* j) { dotKey(kBase, r0, group, j); });
       r0 += group;
     }
@@ -318,7 +320,8 @@ class AttentionEmitter {
     ctx_.loop(ctx_.i64(0), keys, 1, [&](Value* j) {
       Value* vRow = b_.CreateNSWAdd(vBase, convir::mul(ctx_, j, s_.dv));
       std::vector<Value*> x;
-      for (int64_t u = 0; u < count; ++u) x.push_back(load(ctx_.input(2), b_.CreateNSWAdd(vRow, ctx_.i64(c0 + u * width))));
+      for (int64_t u = 0; u < count; ++u)
+        x.push_back(load(ctx_.input(2), b_.CreateNSWAdd(vRow, ctx_.i64(c0 + u * width))));
       for (int64_t r = 0; r < rows; ++r) {
         Value* p = splat(loadF(scores_, scoreAt(r, j)));
         for (int64_t u = 0; u < count; ++u) {
@@ -332,8 +335,10 @@ class AttentionEmitter {
       for (int64_t u = 0; u < count; ++u) {
         Value* y = b_.CreateFMul(b_.CreateLoad(ty, slots[r * count + u]), f);
         Value* at = b_.CreateNSWAdd(yBase, ctx_.i64(r * s_.dv + c0 + u * width));
-        if (vec) vecStore(y, ctx_.output(0), at);
-        else ctx_.store(DType::F32, ctx_.output(0), at, y);
+        if (vec)
+          vecStore(y, ctx_.output(0), at);
+        else
+          ctx_.store(DType::F32, ctx_.output(0), at, y);
       }
     }
   }

@@ -22,8 +22,8 @@ Dim sameDim(const InferContext& ctx, const Dim& a, const Dim& b, const char* wha
 
 void requireRank4(const InferContext& ctx, const TensorType& t, const char* name) {
   if (t.shape.size() != 4)
-    ctx.fail("{} must be 4-D [batch, heads, sequence, head size], got rank {} (the 3-D form is not supported)",
-             name, t.shape.size());
+    ctx.fail("{} must be 4-D [batch, heads, sequence, head size], got rank {} (the 3-D form is not supported)", name,
+             t.shape.size());
 }
 
 }  // namespace
