@@ -194,7 +194,10 @@ class AttentionEmitter {
         kv.push_back(vecLoad(ctx_.input(1), b_.CreateNSWAdd(keyBase[k], ctx_.i64(c * lanes_))));
       for (int64_t r = 0; r < rows; ++r) {
         Value* qv = vecLoad(qRows_, ctx_.i64((r0 + r) * s_.d + c * lanes_));
-        for (int64_t k = 0; k < keys; ++k) acc[r * keys + k] = fma(qv, kv[k], acc[r * keys + k]);
+        for (int64_t k = 0; k < keys; ++k) {
+          Value*& a = acc[r * keys + k];
+          a = c == 0 ? b_.CreateFMul(qv, kv[k]) : fma(qv, kv[k], a);
+        }
       }
     }
     Value* sums = transposeReduce(acc);
