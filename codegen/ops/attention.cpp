@@ -41,8 +41,9 @@ namespace {
 
 using llvm::Value;
 
-// The score scratch is on the stack of the thread running the kernel.
-constexpr int64_t kMaxKeys = int64_t{1} << 18;
+// The score scratch (kRowBlock x Skv floats, 1 MiB at this limit) is on the
+// stack of the thread running the kernel; longer key sequences are an error.
+constexpr int64_t kMaxKeys = int64_t{1} << 16;
 // Query rows per parallel iteration (they share every K and V row loaded).
 constexpr int64_t kRowBlock = 4;
 
