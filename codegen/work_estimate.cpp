@@ -55,6 +55,12 @@ int64_t estimateWork(const ir::Graph& g, const ir::Node& n) {
       return out * (a.size() == 2 ? a[transA ? 0 : 1] : 1);
     }
     case ir::OpKind::Einsum: return out * einsumContractedCount(g, n);
+    case ir::OpKind::Attention: {  // each query row dots Skv keys of D and sums Skv value rows of Dv
+      const auto k = g.type(n.inputs[1]).staticShape();
+      const auto v = g.type(n.inputs[2]).staticShape();
+      if (k.size() != 4 || v.size() != 4 || v[3] == 0) return out;
+      return out / v[3] * k[2] * (k[3] + v[3]);
+    }
     case ir::OpKind::Det: {  // LU of each M x M matrix
       const auto x = g.type(n.inputs[0]).staticShape();
       int64_t m = x.empty() ? 1 : x.back();

@@ -40,8 +40,9 @@ std::string defaultPipeline(int optLevel) {
   if (optLevel <= 0) return "";
   std::string simplify = optLevel == 1 ? "canonicalize,fold-constants,cse,dce,"
                                        : "canonicalize,fold-constants,cse,fold-batchnorm,dce,";
-  std::string patterns =
-      optLevel == 1 ? "" : "fuse-hardswish,fuse-gelu,fuse-silu,fuse-layernorm,fuse-rmsnorm,fuse-pool-conv,";
+  std::string patterns = optLevel == 1 ? ""
+                                       : "fuse-hardswish,fuse-gelu,fuse-silu,fuse-layernorm,fuse-rmsnorm,"
+                                         "fuse-attention,fuse-pool-conv,";
   return simplify + patterns + "fuse-epilogue,fuse-elementwise,dce";
 }
 

@@ -4,6 +4,7 @@
 #include "passes/cse.h"
 #include "passes/fold_batchnorm.h"
 #include "passes/fold_constants.h"
+#include "passes/fuse_attention.h"
 #include "passes/fuse_epilogue.h"
 #include "passes/fuse_gelu.h"
 #include "passes/fuse_hardswish.h"
@@ -27,6 +28,7 @@ void runFuseGelu(ir::Graph& g, PassContext&) { fuseGelu(g); }
 void runFuseSilu(ir::Graph& g, PassContext&) { fuseSilu(g); }
 void runFuseLayerNorm(ir::Graph& g, PassContext&) { fuseLayerNorm(g); }
 void runFuseRmsNorm(ir::Graph& g, PassContext&) { fuseRmsNorm(g); }
+void runFuseAttention(ir::Graph& g, PassContext&) { fuseAttention(g); }
 }  // namespace
 
 const std::vector<PassInfo>& allPasses() {
@@ -54,6 +56,8 @@ const std::vector<PassInfo>& allPasses() {
       {"fuse-layernorm", "ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div[/Mul/Add] -> LayerNormalization",
        runFuseLayerNorm},
       {"fuse-rmsnorm", "x / Sqrt(ReduceMean(x * x) + eps) [* gamma] -> RMSNormalization", runFuseRmsNorm},
+      {"fuse-attention", "MatMul(Q, K^T) [* scale] [+ mask] -> Softmax -> MatMul(P, V) -> Attention (opset 23)",
+       runFuseAttention},
   };
   return passes;
 }

